@@ -1,0 +1,43 @@
+package dev.quiesce;
+
+/** The kinds of lifecycle event an observation emits, one per state transition. */
+public enum EventType {
+    ACTIVATED("dev.quiesce.observation.activated", ObservationState.ACTIVE),
+    COMPLETED("dev.quiesce.observation.completed", ObservationState.COMPLETE),
+    TIMED_OUT("dev.quiesce.observation.timed_out", ObservationState.TIMED_OUT),
+    INCOMPLETE("dev.quiesce.observation.incomplete", ObservationState.INCOMPLETE),
+    CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED);
+
+    private final String cloudEventType;
+    private final ObservationState state;
+
+    EventType(String cloudEventType, ObservationState state) {
+        this.cloudEventType = cloudEventType;
+        this.state = state;
+    }
+
+    /** The CloudEvents {@code type} attribute. */
+    public String cloudEventType() {
+        return cloudEventType;
+    }
+
+    /** The state the transition leads to. */
+    public ObservationState state() {
+        return state;
+    }
+
+    /** Whether the observation ends with this event; downstream notifiers act on these by default. */
+    public boolean terminal() {
+        return !state.open();
+    }
+
+    /** The event type that leads into {@code state}. */
+    public static EventType into(ObservationState state) {
+        for (EventType t : values()) {
+            if (t.state == state) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no event leads into " + state);
+    }
+}

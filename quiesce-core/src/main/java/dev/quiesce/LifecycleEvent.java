@@ -1,0 +1,149 @@
+package dev.quiesce;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a notifier delivers: one state transition of one observation, with the tally at that moment.
+ *
+ * <p>The {@code id} is {@code <observation id>/<transition number>}; it stays the same on every
+ * delivery attempt so receivers can drop duplicates. Instances are immutable.
+ *
+ * @param id stable event id
+ * @param type what happened
+ * @param observationId the observation
+ * @param datasetId the dataset it watches
+ * @param transition the observation's transition number (1 for the first)
+ * @param time when the transition was decided
+ * @param tally the tally the deciding check read
+ * @param checks checks made so far
+ * @param reason why, in words
+ * @param startedAt when the observation started
+ * @param activatedAt when the first arrival was seen, or {@code null}
+ */
+public record LifecycleEvent(
+        String id,
+        EventType type,
+        String observationId,
+        String datasetId,
+        int transition,
+        Instant time,
+        Tally tally,
+        long checks,
+        String reason,
+        Instant startedAt,
+        Instant activatedAt) {
+
+    public LifecycleEvent {
+        requireNonNull(id, "id");
+        requireNonNull(type, "type");
+        requireNonNull(observationId, "observationId");
+        requireNonNull(datasetId, "datasetId");
+        requireNonNull(time, "time");
+        requireNonNull(tally, "tally");
+        requireNonNull(reason, "reason");
+        requireNonNull(startedAt, "startedAt");
+    }
+
+    /** The id of transition {@code n} of an observation. */
+    public static String idOf(String observationId, int transition) {
+        return observationId + "/" + transition;
+    }
+
+    /**
+     * The event's fields by name, with times in ISO-8601 and absent values left out. This is the shape
+     * notifiers publish (JSON data, environment variables) and stores persist.
+     */
+    public Map<String, String> fields() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("type", type.name());
+        m.put("observation", observationId);
+        m.put("dataset", datasetId);
+        m.put("transition", Integer.toString(transition));
+        m.put("time", time.toString());
+        m.put("objects", Long.toString(tally.objects()));
+        m.put("bytes", Long.toString(tally.bytes()));
+        m.put("removals", Long.toString(tally.removals()));
+        m.put("changeSeq", Long.toString(tally.changeSeq()));
+        putIfPresent(m, "firstArrival", tally.firstArrival());
+        putIfPresent(m, "lastArrival", tally.lastArrival());
+        m.put("checks", Long.toString(checks));
+        m.put("reason", reason);
+        m.put("startedAt", startedAt.toString());
+        putIfPresent(m, "activatedAt", activatedAt);
+        return m;
+    }
+
+    /**
+     * Rebuilds an event from {@link #fields()}.
+     *
+     * @throws IllegalArgumentException if a required field is missing or malformed
+     */
+    public static LifecycleEvent fromFields(Map<String, String> m) {
+        try {
+            Tally tally = new Tally(
+                    Long.parseLong(m.get("objects")),
+                    Long.parseLong(m.get("bytes")),
+                    Long.parseLong(m.get("removals")),
+                    Long.parseLong(m.get("changeSeq")),
+                    instantOrNull(m.get("firstArrival")),
+                    instantOrNull(m.get("lastArrival")));
+            return new LifecycleEvent(
+                    m.get("id"),
+                    EventType.valueOf(m.get("type")),
+                    m.get("observation"),
+                    m.get("dataset"),
+                    Integer.parseInt(m.get("transition")),
+                    Instant.parse(m.get("time")),
+                    tally,
+                    Long.parseLong(m.get("checks")),
+                    m.get("reason"),
+                    Instant.parse(m.get("startedAt")),
+                    instantOrNull(m.get("activatedAt")));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("malformed lifecycle event fields " + m.keySet() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A compact single-line text form ({@code key=value&...}, URL-encoded) for stores without a JSON column. */
+    public String encode() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : fields().entrySet()) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            sb.append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    /** The inverse of {@link #encode()}. */
+    public static LifecycleEvent decode(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("malformed encoded event near '" + pair + "'");
+            }
+            m.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return fromFields(m);
+    }
+
+    private static void putIfPresent(Map<String, String> m, String key, Instant value) {
+        if (value != null) {
+            m.put(key, value.toString());
+        }
+    }
+
+    private static Instant instantOrNull(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+}

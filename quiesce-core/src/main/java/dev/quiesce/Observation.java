@@ -1,0 +1,86 @@
+package dev.quiesce;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiesce.policy.PolicySpec;
+import java.time.Instant;
+
+/**
+ * One watch over one dataset run: its policy, its state, its progress.
+ *
+ * <p>Every change makes a new instance with {@code version + 1}; stores write it only if the stored
+ * version is still the one it was derived from, so of two racing checks exactly one wins. The
+ * {@code transitions} counter numbers the state changes and so the lifecycle events. Instances are
+ * immutable.
+ *
+ * @param id unique observation id
+ * @param datasetId the dataset whose tally it reads
+ * @param spec policy and guards
+ * @param state where it stands
+ * @param version optimistic-lock version, 1 when created
+ * @param startedAt when it was created
+ * @param activatedAt when the first arrival was seen, or {@code null} while WAITING
+ * @param finishedAt when it reached a final state, or {@code null}
+ * @param nextCheckAt when the next check is due, or {@code null} when none is (finished, or waiting
+ *     without guards)
+ * @param progress checks and unchanged streak
+ * @param transitions state changes so far
+ * @param reason why it reached its current state, in words; empty while open
+ */
+public record Observation(
+        String id,
+        String datasetId,
+        PolicySpec spec,
+        ObservationState state,
+        long version,
+        Instant startedAt,
+        Instant activatedAt,
+        Instant finishedAt,
+        Instant nextCheckAt,
+        Progress progress,
+        int transitions,
+        String reason) {
+
+    public Observation {
+        requireNonNull(id, "id");
+        requireNonNull(datasetId, "datasetId");
+        requireNonNull(spec, "spec");
+        requireNonNull(state, "state");
+        requireNonNull(startedAt, "startedAt");
+        requireNonNull(progress, "progress");
+        requireNonNull(reason, "reason");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("observation id must not be blank");
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1, was " + version);
+        }
+    }
+
+    /** A new WAITING observation; its only scheduled check is the earliest guard time, if any. */
+    public static Observation start(String id, String datasetId, PolicySpec spec, Instant now) {
+        return new Observation(id, datasetId, spec, ObservationState.WAITING, 1, now, null, null,
+                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "");
+    }
+
+    /** WAITING to ACTIVE at {@code now}, having seen change sequence {@code seenSeq}. */
+    public Observation activate(Instant now, Instant firstCheckAt, long seenSeq) {
+        return new Observation(id, datasetId, spec, ObservationState.ACTIVE, version + 1, startedAt, now, null,
+                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival");
+    }
+
+    /** Same state, new progress and next check. */
+    public Observation checked(Progress next, Instant nextCheck) {
+        return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, null,
+                nextCheck, next, transitions, reason);
+    }
+
+    /** To a final state. */
+    public Observation finish(ObservationState to, Progress last, Instant now, String why) {
+        if (to.open()) {
+            throw new IllegalArgumentException("not a final state: " + to);
+        }
+        return new Observation(id, datasetId, spec, to, version + 1, startedAt, activatedAt, now,
+                null, last, transitions + 1, why);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.quiesce.engine;
+
+import dev.quiesce.Dataset;
+import dev.quiesce.port.DeadLetters;
+import dev.quiesce.port.Notifier;
+import dev.quiesce.port.ObservationStore;
+import dev.quiesce.port.Outbox;
+import dev.quiesce.port.Scheduler;
+import dev.quiesce.port.TallyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One process's wiring of the engine: monitor, observer and outbox relay over a set of stores, driven
+ * by an {@link InProcessScheduler} once {@link #start() started}. Tests on virtual time skip
+ * {@code start()} and call {@link #runOnce()} after moving the clock.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().tallies(t).store(s).clock(clock).notifier(n).build()) {
+ *     engine.start();
+ *     engine.observer().start("daily", "events", PolicySpec.defaults());
+ *     engine.monitor().accept(arrival);
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+
+    private final ObservationStore observations;
+    private final Outbox outbox;
+    private final InProcessScheduler scheduler;
+    private final Observer observer;
+    private final Monitor monitor;
+    private final OutboxRelay relay;
+    private final Router router;
+
+    private Engine(Builder b) {
+        this.observations = b.observations;
+        this.outbox = b.outbox;
+        this.scheduler = new InProcessScheduler(b.clock, b.maxIdle);
+        Scheduler s = b.drivenExternally ? Scheduler.none() : scheduler;
+        this.observer = new Observer(b.observations, b.tallies, s, b.clock, b.notifiers);
+        this.router = new Router(b.datasets);
+        this.monitor = new Monitor(b.tallies, router, observer);
+        this.relay = new OutboxRelay(b.outbox, b.notifiers, b.backoff, b.deadLetters, b.clock, b.lease);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Observer observer() {
+        return observer;
+    }
+
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    /** Starts the background loop that runs due checks and deliveries. */
+    public Engine start() {
+        scheduler.start(this::runOnce, this::nextWorkAt);
+        return this;
+    }
+
+    /** Runs every check and delivery due now (deliveries after checks, so a completion goes out in the same pass). */
+    public void runOnce() {
+        observer.runDue();
+        relay.deliverDue();
+    }
+
+    /** The earliest time a check or a delivery is due. */
+    public Optional<Instant> nextWorkAt() {
+        Optional<Instant> a = observations.nextDueAt();
+        Optional<Instant> b = outbox.nextAttemptAt();
+        if (a.isPresent() && b.isPresent()) {
+            return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+        }
+        return a.isPresent() ? a : b;
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+
+    /** Builds an {@link Engine}; not thread-safe. */
+    public static final class Builder {
+        private TallyStore tallies;
+        private ObservationStore observations;
+        private Outbox outbox;
+        private Clock clock = Clock.systemUTC();
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private final List<Dataset> datasets = new ArrayList<>();
+        private Backoff backoff = Backoff.DEFAULT;
+        private DeadLetters deadLetters = DeadLetters.none();
+        private Duration maxIdle = Duration.ofSeconds(1);
+        private Duration lease = Duration.ofMinutes(1);
+        private boolean drivenExternally;
+
+        private Builder() {
+        }
+
+        public Builder tallies(TallyStore tallies) {
+            this.tallies = Objects.requireNonNull(tallies, "tallies");
+            return this;
+        }
+
+        /** The observation store and the outbox it fills, usually one object. */
+        public <S extends ObservationStore & Outbox> Builder store(S store) {
+            this.observations = Objects.requireNonNull(store, "store");
+            this.outbox = store;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder notifier(Notifier notifier) {
+            this.notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
+        public Builder dataset(Dataset dataset) {
+            this.datasets.add(Objects.requireNonNull(dataset, "dataset"));
+            return this;
+        }
+
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        public Builder deadLetters(DeadLetters deadLetters) {
+            this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+            return this;
+        }
+
+        /** Longest the background loop sleeps without looking at the store; default 1 s. */
+        public Builder maxIdle(Duration maxIdle) {
+            this.maxIdle = Objects.requireNonNull(maxIdle, "maxIdle");
+            return this;
+        }
+
+        /** How long a claimed outbox entry is withheld from other engines; default 1 min. */
+        public Builder lease(Duration lease) {
+            this.lease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** For virtual-time tests: no background loop; the caller runs {@link Engine#runOnce()}. */
+        public Builder drivenExternally() {
+            this.drivenExternally = true;
+            return this;
+        }
+
+        public Engine build() {
+            Objects.requireNonNull(tallies, "tallies");
+            Objects.requireNonNull(observations, "store");
+            return new Engine(this);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.quiesce.engine;
+
+import dev.quiesce.EventType;
+import dev.quiesce.LifecycleEvent;
+import dev.quiesce.Observation;
+import dev.quiesce.ObservationNotFoundException;
+import dev.quiesce.ObservationState;
+import dev.quiesce.Progress;
+import dev.quiesce.Tally;
+import dev.quiesce.Verdict;
+import dev.quiesce.policy.Check;
+import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.Notifier;
+import dev.quiesce.port.ObservationStore;
+import dev.quiesce.port.OutboxEntry;
+import dev.quiesce.port.Scheduler;
+import dev.quiesce.port.TallyStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the observation state machine: start, activation at the first arrival, checks, cancel.
+ *
+ * <p>Every change is one {@link ObservationStore#compareAndSet} carrying the notifications it causes,
+ * so a transition and its outbox entries are written together or not at all. A check that is not
+ * due, or that loses the version race to another check, changes nothing: duplicated and stale
+ * scheduler messages are harmless. Thread-safe; any number of observers may share one store.
+ */
+public final class Observer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Observer.class);
+    private static final int CAS_ATTEMPTS = 16;
+
+    private final ObservationStore store;
+    private final TallyStore tallies;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final List<Notifier> notifiers;
+
+    public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
+                    List<Notifier> notifiers) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.tallies = Objects.requireNonNull(tallies, "tallies");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.notifiers = List.copyOf(notifiers);
+    }
+
+    /** What one call to {@link #check} did. */
+    public enum Outcome {
+        /** No such observation. */
+        NOT_FOUND,
+        /** Already in a final state: a late or duplicated check. */
+        FINISHED,
+        /** Its next check is not due yet: a stale or duplicated check. */
+        NOT_DUE,
+        /** The version moved on under us: another check won. */
+        LOST_RACE,
+        /** Still WAITING for the first arrival. */
+        WAITING,
+        /** WAITING became ACTIVE. */
+        ACTIVATED,
+        /** Checked; not done yet. */
+        CHECKED,
+        /** Reached a final state at this check. */
+        FINISHED_NOW
+    }
+
+    /**
+     * Starts an observation of a dataset, or returns the existing one with this id unchanged (so a
+     * restarted process resumes it). If the dataset already has arrivals it is activated at once.
+     */
+    public Observation start(String id, String datasetId, PolicySpec spec) {
+        Instant now = clock.instant();
+        Observation fresh = Observation.start(id, datasetId, spec, now);
+        if (store.create(fresh)) {
+            LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
+            if (fresh.nextCheckAt() != null) {
+                scheduler.schedule(id, fresh.version(), fresh.nextCheckAt());
+            }
+            arrived(datasetId);
+        }
+        return store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+    }
+
+    /** Activates every WAITING observation of a dataset that now has arrivals. */
+    public void arrived(String datasetId) {
+        for (Observation o : store.openFor(datasetId)) {
+            if (o.state() == ObservationState.WAITING) {
+                activateWithRetry(o.id());
+            }
+        }
+    }
+
+    /** Runs the check of one observation if it is due. */
+    public Outcome check(String id) {
+        return check(id, null);
+    }
+
+    /**
+     * Runs the check of one observation if it is due and, when {@code expectedVersion} is given, still
+     * at that version (a queue message carries the version it was scheduled for).
+     */
+    public Outcome check(String id, Long expectedVersion) {
+        Optional<Observation> found = store.find(id);
+        if (found.isEmpty()) {
+            return Outcome.NOT_FOUND;
+        }
+        Observation o = found.get();
+        Instant now = clock.instant();
+        if (!o.state().open()) {
+            return Outcome.FINISHED;
+        }
+        if ((expectedVersion != null && o.version() != expectedVersion)
+                || o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
+            return Outcome.NOT_DUE;
+        }
+        Tally tally = tallies.tally(o.datasetId());
+        if (o.state() == ObservationState.WAITING) {
+            return checkWaiting(o, tally, now);
+        }
+        return checkActive(o, tally, now);
+    }
+
+    /** Runs every check due now; returns how many ran. */
+    public int runDue() {
+        int ran = 0;
+        List<Observation> batch;
+        do {
+            batch = store.due(clock.instant(), 100);
+            for (Observation o : batch) {
+                check(o.id());
+                ran++;
+            }
+        } while (batch.size() == 100);
+        return ran;
+    }
+
+    /**
+     * Cancels an open observation.
+     *
+     * @return {@code false} if it was already in a final state
+     * @throws ObservationNotFoundException if there is no such observation
+     */
+    public boolean cancel(String id, String reason) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            if (!o.state().open()) {
+                return false;
+            }
+            Tally tally = tallies.tally(o.datasetId());
+            if (transition(o.finish(ObservationState.CANCELLED, o.progress(), clock.instant(), reason), tally)) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("could not cancel " + id + " after " + CAS_ATTEMPTS + " version races");
+    }
+
+    private Outcome checkWaiting(Observation o, Tally tally, Instant now) {
+        if (tally.hasArrivals()) {
+            return activate(o, tally, now) ? Outcome.ACTIVATED : Outcome.LOST_RACE;
+        }
+        Optional<Verdict> v = o.spec().guards().whileWaiting(o.startedAt(), now);
+        if (v.isPresent() && v.get() instanceof Verdict.TimedOut) {
+            Verdict.TimedOut t = (Verdict.TimedOut) v.get();
+            return transition(o.finish(ObservationState.TIMED_OUT, o.progress(), now, t.reason()), tally)
+                    ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+        }
+        Instant next = v.map(w -> ((Verdict.Wait) w).until()).filter(now::isBefore).orElse(null);
+        return commit(o.checked(o.progress(), next), tally) ? Outcome.WAITING : Outcome.LOST_RACE;
+    }
+
+    private Outcome checkActive(Observation o, Tally tally, Instant now) {
+        PolicySpec spec = o.spec();
+        Progress progress = o.progress().afterCheck(tally.changeSeq());
+        Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now);
+        Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy().recheckInterval());
+        LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
+                o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
+        Observation next;
+        if (v instanceof Verdict.Wait) {
+            next = o.checked(progress, ((Verdict.Wait) v).until());
+        } else if (v instanceof Verdict.Complete) {
+            next = o.finish(ObservationState.COMPLETE, progress, now, ((Verdict.Complete) v).reason());
+        } else if (v instanceof Verdict.TimedOut) {
+            next = o.finish(ObservationState.TIMED_OUT, progress, now, ((Verdict.TimedOut) v).reason());
+        } else if (v instanceof Verdict.Incomplete) {
+            next = o.finish(ObservationState.INCOMPLETE, progress, now, "missing " + ((Verdict.Incomplete) v).missing());
+        } else {
+            throw new IllegalStateException("unhandled verdict " + v);
+        }
+        if (!commit(next, tally, !next.state().open())) {
+            return Outcome.LOST_RACE;
+        }
+        return next.state().open() ? Outcome.CHECKED : Outcome.FINISHED_NOW;
+    }
+
+    private void activateWithRetry(String id) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            if (o.state() != ObservationState.WAITING) {
+                return;
+            }
+            Tally tally = tallies.tally(o.datasetId());
+            if (!tally.hasArrivals() || activate(o, tally, clock.instant())) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not activate " + id + " after " + CAS_ATTEMPTS + " version races");
+    }
+
+    private boolean activate(Observation o, Tally tally, Instant now) {
+        Instant first = o.spec().policy().firstCheckAt(now, tally);
+        Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
+        if (deadline.isPresent() && deadline.get().isBefore(first)) {
+            first = deadline.get();
+        }
+        return transition(o.activate(now, first, tally.changeSeq()), tally);
+    }
+
+    /** Writes a change within a state: progress and the next check. */
+    private boolean commit(Observation next, Tally tally) {
+        return commit(next, tally, false);
+    }
+
+    /** Writes a state transition together with its event's outbox entries. */
+    private boolean transition(Observation next, Tally tally) {
+        return commit(next, tally, true);
+    }
+
+    /** Writes the change and, when it is a transition, its event's outbox entries, in one step. */
+    private boolean commit(Observation next, Tally tally, boolean transition) {
+        List<OutboxEntry> entries = new ArrayList<>();
+        LifecycleEvent event = null;
+        if (transition) {
+            event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
+                    EventType.into(next.state()), next.id(), next.datasetId(), next.transitions(),
+                    next.finishedAt() != null ? next.finishedAt() : next.activatedAt(), tally,
+                    next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt());
+            for (Notifier n : notifiers) {
+                if (n.accepts(event)) {
+                    entries.add(OutboxEntry.pending(event, n.name()));
+                }
+            }
+        }
+        if (!store.compareAndSet(next, entries)) {
+            LOG.debug("observation.race_lost observation={} version={}", next.id(), next.version() - 1);
+            return false;
+        }
+        if (event != null) {
+            LOG.info("observation.{} observation={} dataset={} transition={} checks={} objects={} bytes={} reason=\"{}\"",
+                    event.type().name().toLowerCase(java.util.Locale.ROOT), next.id(), next.datasetId(),
+                    next.transitions(), next.progress().checks(), tally.objects(), tally.bytes(), next.reason());
+        }
+        if (next.nextCheckAt() != null) {
+            scheduler.schedule(next.id(), next.version(), next.nextCheckAt());
+        }
+        if (!entries.isEmpty()) {
+            scheduler.outboxReady();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,2 @@
+/** The engine: monitor, observer state machine, outbox relay and the in-process scheduler. */
+package dev.quiesce.engine;

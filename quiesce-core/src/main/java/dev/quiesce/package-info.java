@@ -1,0 +1,2 @@
+/** The vocabulary of quiesce: arrivals, datasets, tallies, observations, verdicts and lifecycle events. */
+package dev.quiesce;

@@ -1,0 +1,126 @@
+package dev.quiesce.policy;
+
+import dev.quiesce.Durations;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Limits that combine with any policy.
+ *
+ * <ul>
+ *   <li>{@code minObjects}: no completion before this many objects are present;
+ *   <li>{@code deadline}: measured from the observation's start, ends it as TIMED_OUT;
+ *   <li>{@code firstArrivalTimeout}: measured from the start, ends a still-WAITING observation as TIMED_OUT.
+ * </ul>
+ *
+ * <p>Absent durations are {@code null}. Instances are immutable.
+ *
+ * @param minObjects objects required before completion; 0 for none
+ * @param deadline time allowed from start to completion, or {@code null}
+ * @param firstArrivalTimeout time allowed from start to the first arrival, or {@code null}
+ */
+public record Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout) {
+
+    /** No guards. */
+    public static final Guards NONE = new Guards(0, null, null);
+
+    public Guards {
+        if (minObjects < 0) {
+            throw new InvalidConfigurationException("min-objects must be >= 0, was " + minObjects);
+        }
+        requirePositive(deadline, "deadline");
+        requirePositive(firstArrivalTimeout, "first-arrival-timeout");
+    }
+
+    public Guards withMinObjects(long n) {
+        return new Guards(n, deadline, firstArrivalTimeout);
+    }
+
+    public Guards withDeadline(Duration d) {
+        return new Guards(minObjects, d, firstArrivalTimeout);
+    }
+
+    public Guards withFirstArrivalTimeout(Duration d) {
+        return new Guards(minObjects, deadline, d);
+    }
+
+    /** When the deadline falls for an observation started at {@code startedAt}. */
+    public Optional<Instant> deadlineAt(Instant startedAt) {
+        return Optional.ofNullable(deadline).map(startedAt::plus);
+    }
+
+    /** When a still-WAITING observation must next be checked: the earliest of its guard times. */
+    public Optional<Instant> waitingCheckAt(Instant startedAt) {
+        Optional<Instant> fat = Optional.ofNullable(firstArrivalTimeout).map(startedAt::plus);
+        Optional<Instant> dl = deadlineAt(startedAt);
+        if (fat.isPresent() && dl.isPresent()) {
+            return Optional.of(fat.get().isBefore(dl.get()) ? fat.get() : dl.get());
+        }
+        return fat.isPresent() ? fat : dl;
+    }
+
+    /** The verdict for a WAITING observation at {@code now}: timed out, or wait for the next guard time (if any). */
+    public Optional<Verdict> whileWaiting(Instant startedAt, Instant now) {
+        Optional<Instant> dl = deadlineAt(startedAt);
+        if (dl.isPresent() && !now.isBefore(dl.get())) {
+            return Optional.of(new Verdict.TimedOut(dl.get(), "deadline " + Durations.format(deadline)
+                    + " passed before any arrival"));
+        }
+        if (firstArrivalTimeout != null && !now.isBefore(startedAt.plus(firstArrivalTimeout))) {
+            return Optional.of(new Verdict.TimedOut(startedAt.plus(firstArrivalTimeout),
+                    "no arrival within first-arrival-timeout " + Durations.format(firstArrivalTimeout)));
+        }
+        return waitingCheckAt(startedAt).map(Verdict.Wait::new);
+    }
+
+    /**
+     * Applies the guards to what the policy decided at an active check: holds back a completion below
+     * {@code minObjects}, turns a passed deadline into TIMED_OUT, and never lets a wait run past the deadline.
+     */
+    public Verdict apply(Verdict verdict, Check check, Duration recheck) {
+        Verdict v = verdict;
+        if (v instanceof Verdict.Complete && check.tally().objects() < minObjects) {
+            v = new Verdict.Wait(check.now().plus(recheck));
+        }
+        Optional<Instant> dl = deadlineAt(check.startedAt());
+        if (dl.isEmpty() || v instanceof Verdict.Complete || v instanceof Verdict.TimedOut
+                || v instanceof Verdict.Incomplete) {
+            return v;
+        }
+        if (!check.now().isBefore(dl.get())) {
+            String why = check.tally().objects() < minObjects
+                    ? "deadline " + Durations.format(deadline) + " passed with " + check.tally().objects()
+                            + " of at least " + minObjects + " objects"
+                    : "deadline " + Durations.format(deadline) + " passed before the data settled";
+            return new Verdict.TimedOut(dl.get(), why);
+        }
+        Verdict.Wait w = (Verdict.Wait) v;
+        return w.until().isAfter(dl.get()) ? new Verdict.Wait(dl.get()) : w;
+    }
+
+    /** A canonical text form: space-separated {@code key=value} pairs, empty for {@link #NONE}. */
+    public String spec() {
+        List<String> parts = new ArrayList<>();
+        if (minObjects > 0) {
+            parts.add("min-objects=" + minObjects);
+        }
+        if (deadline != null) {
+            parts.add("deadline=" + Durations.format(deadline));
+        }
+        if (firstArrivalTimeout != null) {
+            parts.add("first-arrival-timeout=" + Durations.format(firstArrivalTimeout));
+        }
+        return String.join(" ", parts);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new InvalidConfigurationException(name + " must be > 0, was " + Durations.format(d));
+        }
+    }
+}

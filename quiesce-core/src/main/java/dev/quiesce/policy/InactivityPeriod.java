@@ -1,0 +1,79 @@
+package dev.quiesce.policy;
+
+import dev.quiesce.Durations;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Tally;
+import dev.quiesce.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Completes once nothing has arrived for {@code period}, as Airflow's S3KeysUnchangedSensor does.
+ *
+ * <p>Rather than poking on a fixed interval, the next check is due exactly at
+ * {@code lastArrival + period}: the earliest moment completion is possible. Instances are immutable
+ * and thread-safe.
+ */
+public final class InactivityPeriod implements Policy {
+
+    private final Duration period;
+
+    private InactivityPeriod(Duration period) {
+        this.period = period;
+    }
+
+    /** @throws InvalidConfigurationException if the period is not positive */
+    public static InactivityPeriod of(Duration period) {
+        Objects.requireNonNull(period, "period");
+        if (period.isZero() || period.isNegative()) {
+            throw new InvalidConfigurationException("inactivity period must be > 0, was " + period);
+        }
+        return new InactivityPeriod(period);
+    }
+
+    public Duration period() {
+        return period;
+    }
+
+    @Override
+    public Instant firstCheckAt(Instant activatedAt, Tally tally) {
+        return tally.lastArrival() == null ? activatedAt.plus(period) : tally.lastArrival().plus(period);
+    }
+
+    @Override
+    public Verdict decide(Check check) {
+        Instant last = check.tally().lastArrival() == null ? check.activatedAt() : check.tally().lastArrival();
+        Instant quietAt = last.plus(period);
+        if (!check.now().isBefore(quietAt)) {
+            return new Verdict.Complete("no arrival for " + Durations.format(Duration.between(last, check.now()))
+                    + " (period " + Durations.format(period) + ")");
+        }
+        return new Verdict.Wait(quietAt);
+    }
+
+    @Override
+    public Duration recheckInterval() {
+        return period;
+    }
+
+    @Override
+    public String spec() {
+        return "inactivity period=" + Durations.format(period);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InactivityPeriod && ((InactivityPeriod) o).period.equals(period);
+    }
+
+    @Override
+    public int hashCode() {
+        return period.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return spec();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.quiesce.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiesce.Durations;
+import dev.quiesce.InvalidConfigurationException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A policy and its guards together, with the one-line text form stores persist and people can type:
+ *
+ * <pre>{@code
+ * stable window=3 delay=constant:30s
+ * stable window=5 delay=backoff:1s:2.0:1m min-objects=10 deadline=2h
+ * inactivity period=5m first-arrival-timeout=30m
+ * }</pre>
+ *
+ * @param policy decides completion
+ * @param guards limits around it
+ */
+public record PolicySpec(Policy policy, Guards guards) {
+
+    public PolicySpec {
+        requireNonNull(policy, "policy");
+        requireNonNull(guards, "guards");
+    }
+
+    /** The note's defaults and no guards. */
+    public static PolicySpec defaults() {
+        return new PolicySpec(StableCount.ofDefaults(), Guards.NONE);
+    }
+
+    /** The canonical text; {@link #parse} of it gives an equal spec. */
+    public String text() {
+        String g = guards.spec();
+        return g.isEmpty() ? policy.spec() : policy.spec() + " " + g;
+    }
+
+    @Override
+    public String toString() {
+        return text();
+    }
+
+    /**
+     * Reads the text form.
+     *
+     * @throws InvalidConfigurationException naming the offending word when the text is not a valid spec
+     */
+    public static PolicySpec parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidConfigurationException("empty policy spec: start with 'stable' or 'inactivity'");
+        }
+        String[] words = text.trim().split("\\s+");
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 1; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidConfigurationException("policy option '" + words[i] + "' is not key=value");
+            }
+            opts.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+        }
+        Guards guards = new Guards(
+                opts.containsKey("min-objects") ? parseLong(opts.remove("min-objects"), "min-objects") : 0,
+                opts.containsKey("deadline") ? Durations.parse(opts.remove("deadline")) : null,
+                opts.containsKey("first-arrival-timeout") ? Durations.parse(opts.remove("first-arrival-timeout")) : null);
+        Policy policy;
+        switch (words[0]) {
+            case "stable":
+                StableCount.Builder b = StableCount.builder();
+                if (opts.containsKey("window")) {
+                    b.window((int) parseLong(opts.remove("window"), "window"));
+                }
+                if (opts.containsKey("delay")) {
+                    b.delay(parseDelay(opts.remove("delay")));
+                }
+                policy = b.build();
+                break;
+            case "inactivity":
+                if (!opts.containsKey("period")) {
+                    throw new InvalidConfigurationException("inactivity policy needs period=<duration>, e.g. period=5m");
+                }
+                policy = InactivityPeriod.of(Durations.parse(opts.remove("period")));
+                break;
+            default:
+                throw new InvalidConfigurationException(
+                        "unknown policy '" + words[0] + "': use 'stable' or 'inactivity'");
+        }
+        if (!opts.isEmpty()) {
+            throw new InvalidConfigurationException(
+                    "unknown option(s) " + opts.keySet() + " for policy '" + words[0] + "'");
+        }
+        return new PolicySpec(policy, guards);
+    }
+
+    /**
+     * Reads a delay strategy: {@code constant:30s}, {@code divided:30s}, {@code decay:30s} or
+     * {@code backoff:<delay>:<factor>:<max>}.
+     *
+     * @throws InvalidConfigurationException if the text is not one of those
+     */
+    public static DelayStrategy parseDelay(String text) {
+        String[] p = text.split(":");
+        switch (p[0]) {
+            case "constant":
+                requireParts(p, 2, text);
+                return DelayStrategy.constant(Durations.parse(p[1]));
+            case "divided":
+                requireParts(p, 2, text);
+                return DelayStrategy.dividedByStreak(Durations.parse(p[1]));
+            case "decay":
+                requireParts(p, 2, text);
+                return DelayStrategy.exponentialDecay(Durations.parse(p[1]));
+            case "backoff":
+                requireParts(p, 4, text);
+                return DelayStrategy.exponentialBackoff(Durations.parse(p[1]), parseFactor(p[2]), Durations.parse(p[3]));
+            default:
+                throw new InvalidConfigurationException("unknown delay strategy '" + p[0]
+                        + "': use constant, divided, decay or backoff");
+        }
+    }
+
+    private static void requireParts(String[] parts, int n, String text) {
+        if (parts.length != n) {
+            throw new InvalidConfigurationException("malformed delay '" + text + "': expected "
+                    + (n == 2 ? "<strategy>:<duration>" : "backoff:<delay>:<factor>:<max>"));
+        }
+    }
+
+    private static double parseFactor(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException("backoff factor '" + s + "' is not a number", e);
+        }
+    }
+
+    private static long parseLong(String s, String name) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(name + " '" + s + "' is not a whole number", e);
+        }
+    }
+
+    /** Convenience for code that builds a spec from parts. */
+    public static PolicySpec of(Policy policy, Guards guards) {
+        return new PolicySpec(policy, guards);
+    }
+
+    /** Convenience: {@code stable} with the given window and constant delay. */
+    public static PolicySpec stable(int window, Duration delay) {
+        return new PolicySpec(StableCount.builder().window(window).delay(DelayStrategy.constant(delay)).build(),
+                Guards.NONE);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.quiesce.port;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Tally;
+import dev.quiesce.port.TallyStore.Effect;
+import java.time.Instant;
+
+/**
+ * The counting rules every {@link TallyStore} applies, as pure functions, so all stores agree.
+ *
+ * <p>A store keeps, per dataset, the set of (key, dedupe token) pairs recorded and the latest
+ * version of each key (a tombstone after a removal). For an arrival not yet recorded it asks
+ * {@link #apply} what changes, then adds the deltas to its counters with {@link #add}.
+ */
+public final class Counting {
+
+    private Counting() {
+    }
+
+    /**
+     * What a new (not yet recorded) arrival changes.
+     *
+     * @param effect what happened
+     * @param objects change in present objects
+     * @param bytes change in bytes of present objects
+     * @param removals change in removal events
+     * @param latest the key's latest version afterwards
+     */
+    public record Change(Effect effect, long objects, long bytes, long removals, Arrival latest) {
+    }
+
+    /**
+     * Applies a new arrival to its key's latest recorded version ({@code null} if the key was never seen).
+     */
+    public static Change apply(Arrival current, Arrival arrival) {
+        boolean removal = arrival.kind() == Arrival.Kind.REMOVED;
+        if (current != null && Arrival.VERSION_ORDER.compare(arrival, current) < 0) {
+            return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current);
+        }
+        boolean present = current != null && current.kind() == Arrival.Kind.CREATED;
+        if (removal) {
+            return present
+                    ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival)
+                    : new Change(Effect.REMOVED, 0, 0, 1, arrival);
+        }
+        return present
+                ? new Change(Effect.OVERWRITTEN, 0, arrival.size() - current.size(), 0, arrival)
+                : new Change(Effect.CREATED, 1, arrival.size(), 0, arrival);
+    }
+
+    /** The tally after a new arrival's change: counters moved, sequence + 1, first/last arrival widened. */
+    public static Tally add(Tally t, Change c, Instant eventTime) {
+        Instant first = t.firstArrival() == null || eventTime.isBefore(t.firstArrival()) ? eventTime : t.firstArrival();
+        Instant last = t.lastArrival() == null || eventTime.isAfter(t.lastArrival()) ? eventTime : t.lastArrival();
+        return new Tally(t.objects() + c.objects(), t.bytes() + c.bytes(), t.removals() + c.removals(),
+                t.changeSeq() + 1, first, last);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.quiesce.port;
+
+import dev.quiesce.LifecycleEvent;
+
+/**
+ * Delivers lifecycle events to whatever runs next: a webhook, a command, standard output.
+ *
+ * <p>Delivery is at least once: the outbox retries until {@link #deliver} returns normally, so a
+ * receiver may see an event twice and drops the repeat by its id. Implementations are thread-safe.
+ */
+public interface Notifier {
+
+    /** The name outbox entries refer to; unique among the notifiers of one engine. */
+    String name();
+
+    /** Whether this notifier wants the event; by default only final ones (completed, timed out, ...). */
+    default boolean accepts(LifecycleEvent event) {
+        return event.type().terminal();
+    }
+
+    /**
+     * Delivers one event.
+     *
+     * @throws dev.quiesce.DeliveryFailedException (or any runtime exception) when delivery failed and
+     *     should be retried
+     */
+    void deliver(LifecycleEvent event);
+}

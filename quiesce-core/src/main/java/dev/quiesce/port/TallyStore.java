@@ -1,0 +1,53 @@
+package dev.quiesce.port;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Tally;
+
+/**
+ * Keeps each dataset's {@link Tally} durable and counts arrivals idempotently.
+ *
+ * <p>Contract (checked by {@code TallyStoreContract} for every implementation):
+ * <ul>
+ *   <li>an arrival whose key and dedupe token were already recorded changes nothing;
+ *   <li>a creation for a key already present is an overwrite: a change, not a new object;
+ *   <li>a removal takes the object away and counts a removal;
+ *   <li>the result does not depend on the order arrivals come in: per key the latest version by
+ *       {@link Arrival#VERSION_ORDER} wins.
+ * </ul>
+ * Implementations are thread-safe; recording is atomic per arrival.
+ */
+public interface TallyStore {
+
+    /** Records one arrival into a dataset's tally and says what it did. */
+    Recorded record(String datasetId, Arrival arrival);
+
+    /** The dataset's tally; {@link Tally#EMPTY} when nothing was recorded. */
+    Tally tally(String datasetId);
+
+    /**
+     * What recording an arrival did, and the tally after it.
+     *
+     * @param effect what changed
+     * @param tally the tally after recording
+     */
+    record Recorded(Effect effect, Tally tally) {
+        /** Whether the arrival was new (anything but a redelivery). */
+        public boolean counted() {
+            return effect != Effect.DUPLICATE;
+        }
+    }
+
+    /** What one arrival did to a tally. */
+    enum Effect {
+        /** A key not present before. */
+        CREATED,
+        /** A newer version of a present key. */
+        OVERWRITTEN,
+        /** A present key removed, or a removal of a key never seen. */
+        REMOVED,
+        /** New event, but older than the version already recorded for its key: counts as activity only. */
+        SUPERSEDED,
+        /** Already recorded: nothing changed. */
+        DUPLICATE
+    }
+}
