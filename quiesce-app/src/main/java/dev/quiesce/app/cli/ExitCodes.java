@@ -1,0 +1,39 @@
+package dev.quiesce.app.cli;
+
+import dev.quiesce.ObservationState;
+
+/**
+ * The exit codes scripts can rely on ({@code quiesce watch DIR && next-job}). They follow
+ * {@code sysexits.h} where one fits: 64 usage, 70 software, 75 temporary failure.
+ */
+public final class ExitCodes {
+
+    /** The dataset finished landing; notifications were delivered. */
+    public static final int COMPLETE = 0;
+    /** A deadline or first-arrival timeout passed first. */
+    public static final int TIMED_OUT = 3;
+    /** Less landed than producers declared by the deadline. */
+    public static final int INCOMPLETE = 4;
+    /** The observation was cancelled. */
+    public static final int CANCELLED = 5;
+    /** Bad options, policy, duration, or an unreadable directory. */
+    public static final int USAGE = 64;
+    /** A bug or an unexpected failure (a store that cannot be opened, say). */
+    public static final int INTERNAL = 70;
+    /** The downstream could not be reached after every retry; the event is in the dead-letter file. */
+    public static final int DOWNSTREAM_UNREACHABLE = 75;
+
+    private ExitCodes() {
+    }
+
+    /** The exit code of an observation that ended in {@code state}. */
+    public static int of(ObservationState state) {
+        switch (state) {
+            case COMPLETE: return COMPLETE;
+            case TIMED_OUT: return TIMED_OUT;
+            case INCOMPLETE: return INCOMPLETE;
+            case CANCELLED: return CANCELLED;
+            default: throw new IllegalArgumentException("not a final state: " + state);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package dev.quiesce.app.cli;
+
+import dev.quiesce.Dataset;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Observation;
+import dev.quiesce.app.notify.CommandNotifier;
+import dev.quiesce.app.notify.FileDeadLetters;
+import dev.quiesce.app.notify.JsonLinesNotifier;
+import dev.quiesce.app.notify.WebhookNotifier;
+import dev.quiesce.app.source.DirectorySource;
+import dev.quiesce.engine.Backoff;
+import dev.quiesce.engine.Engine;
+import dev.quiesce.jdbc.JdbcObservationStore;
+import dev.quiesce.jdbc.SqliteDatabase;
+import dev.quiesce.policy.DelayStrategy;
+import dev.quiesce.policy.Guards;
+import dev.quiesce.policy.InactivityPeriod;
+import dev.quiesce.policy.Policy;
+import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.policy.StableCount;
+import dev.quiesce.port.Notifier;
+import dev.quiesce.port.OutboxEntry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code quiesce watch DIR}: blocks until the files landing in a directory tree have stopped, per the
+ * chosen policy, notifies, and exits with a code scripts can branch on.
+ */
+@Command(name = "watch",
+        description = {
+            "Watch a directory tree until the data landing in it has finished landing, then exit 0.",
+            "Idiom: quiesce watch /data/incoming/2024-05-01 && spark-submit aggregate.py"},
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:complete", "3:timed out", "5:cancelled", "64:bad usage", "70:internal error",
+            "75:downstream unreachable after retries"})
+public final class WatchCommand implements Callable<Integer> {
+
+    /** The policies {@code --policy} accepts. */
+    enum PolicyName { stable, inactivity }
+
+    /** The delay strategies {@code --delay-strategy} accepts. */
+    enum StrategyName { constant, divided, decay, backoff }
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Directory tree to watch.")
+    private Path dir;
+
+    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "stable",
+            description = "stable (tally unchanged for --window checks) or inactivity (no arrival for --inactivity). Default: ${DEFAULT-VALUE}.")
+    private PolicyName policy;
+
+    @Option(names = "--window", paramLabel = "N", description = "stable: unchanged checks needed. Default: 3.")
+    private Integer window;
+
+    @Option(names = "--delay", paramLabel = "D", converter = DurationConverter.class,
+            description = "stable: base delay between checks. Default: 30s.")
+    private Duration delay;
+
+    @Option(names = "--delay-strategy", paramLabel = "NAME",
+            description = "stable: constant, divided (d/streak), decay (ceil(d*e^-streak)) or backoff. Default: constant.")
+    private StrategyName strategy;
+
+    @Option(names = "--backoff-factor", paramLabel = "F", description = "backoff: growth per unchanged check. Default: 2.")
+    private Double backoffFactor;
+
+    @Option(names = "--backoff-max", paramLabel = "D", converter = DurationConverter.class,
+            description = "backoff: longest delay. Default: 10 x --delay.")
+    private Duration backoffMax;
+
+    @Option(names = "--inactivity", paramLabel = "D", converter = DurationConverter.class,
+            description = "inactivity: quiet period that means done. Default: 5m.")
+    private Duration inactivity;
+
+    @Option(names = "--min-objects", paramLabel = "N", description = "Never complete with fewer objects than this.")
+    private Long minObjects;
+
+    @Option(names = "--deadline", paramLabel = "D", converter = DurationConverter.class,
+            description = "Give up (exit 3) if not complete this long after the start.")
+    private Duration deadline;
+
+    @Option(names = "--first-arrival-timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "Give up (exit 3) if nothing arrives this long after the start.")
+    private Duration firstArrivalTimeout;
+
+    @Option(names = "--include", paramLabel = "GLOB", description = "Count only files matching (repeatable). Default: all.")
+    private List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB",
+            description = "Also ignore files matching (repeatable). Hidden files, *.tmp, *.part, *.crdownload and _temporary/ are always ignored.")
+    private List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--rescan", paramLabel = "D", converter = DurationConverter.class, defaultValue = "2s",
+            description = "Full rescan interval besides file-system events. Default: ${DEFAULT-VALUE}.")
+    private Duration rescan;
+
+    @Option(names = "--notify-webhook", paramLabel = "URL",
+            description = "POST a CloudEvent here when the observation ends.")
+    private URI webhook;
+
+    @Option(names = "--webhook-secret-env", paramLabel = "VAR",
+            description = "Sign webhook bodies (HMAC-SHA256, header X-Quiesce-Signature) with the secret in this environment variable.")
+    private String webhookSecretEnv;
+
+    @Option(names = "--notify-command", paramLabel = "CMD",
+            description = "Run this shell command when the observation ends; event fields arrive as QUIESCE_* variables.")
+    private String command;
+
+    @Option(names = "--notify-attempts", paramLabel = "N", defaultValue = "6",
+            description = "Delivery attempts before an event is dead-lettered. Default: ${DEFAULT-VALUE}.")
+    private int attempts;
+
+    @Option(names = "--notify-backoff", paramLabel = "D", converter = DurationConverter.class, defaultValue = "1s",
+            description = "Wait after the first failed delivery; doubles per attempt up to 1m. Default: ${DEFAULT-VALUE}.")
+    private Duration notifyBackoff;
+
+    @Option(names = "--notify-timeout", paramLabel = "D", converter = DurationConverter.class, defaultValue = "30s",
+            description = "Time allowed for one webhook request or command run. Default: ${DEFAULT-VALUE}.")
+    private Duration notifyTimeout;
+
+    @Option(names = "--dead-letters", paramLabel = "FILE",
+            description = "Where undeliverable events go. Default: STATE.dead-letters.jsonl, or ./quiesce-dead-letters.jsonl without --state.")
+    private Path deadLetters;
+
+    @Option(names = "--state", paramLabel = "FILE",
+            description = "SQLite state file; rerun with the same file to resume after a crash. Default: a temporary file.")
+    private Path state;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "Observation id. Default: watch:<absolute DIR>.")
+    private String id;
+
+    @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
+    private boolean json;
+
+    @Option(names = "--verbose", description = "Log engine events (INFO) on stderr.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PolicySpec policySpec = policySpec();
+        validateNotifyOptions();
+        DirectorySource source = DirectorySource.builder(dir)
+                .include(includes.toArray(String[]::new))
+                .exclude(excludes.toArray(String[]::new))
+                .rescanInterval(rescan)
+                .build();
+        List<Notifier> notifiers = notifiers();
+        Path stateFile = state != null ? state : temporaryStateFile();
+        Path deadLetterFile = deadLetters != null ? deadLetters
+                : state != null ? Path.of(state + ".dead-letters.jsonl") : Path.of("quiesce-dead-letters.jsonl");
+        String observationId = id != null ? id : "watch:" + source.bucket();
+        Dataset dataset = Dataset.of(source.bucket(), source.bucket());
+
+        try (SqliteDatabase db = SqliteDatabase.open(stateFile)) {
+            JdbcObservationStore store = db.observationStore();
+            Engine.Builder builder = Engine.builder()
+                    .tallies(db.tallyStore())
+                    .store(store)
+                    .clock(Clock.systemUTC())
+                    .dataset(dataset)
+                    .backoff(new Backoff(notifyBackoff, 2.0, max(notifyBackoff, Duration.ofMinutes(1)), attempts))
+                    .deadLetters(new FileDeadLetters(deadLetterFile))
+                    .maxIdle(Duration.ofMillis(500));
+            notifiers.forEach(builder::notifier);
+            try (Engine engine = builder.build().start()) {
+                Observation started = engine.observer().start(observationId, dataset.id(), policySpec);
+                if (!started.spec().equals(policySpec)) {
+                    spec.commandLine().getErr().println("quiesce: resuming " + observationId
+                            + " with the policy it started with: " + started.spec().text());
+                }
+                source.start(engine.monitor()::accept);
+                try {
+                    return awaitEnd(engine, store, db, observationId, deadLetterFile);
+                } finally {
+                    source.close();
+                }
+            }
+        } finally {
+            if (state == null) {
+                deleteTemporaryState(stateFile);
+            }
+        }
+    }
+
+    private int awaitEnd(Engine engine, JdbcObservationStore store, SqliteDatabase db, String observationId,
+                         Path deadLetterFile) throws InterruptedException {
+        ProgressLine progress = ProgressLine.forTerminal(System.console() != null, System.err);
+        while (true) {
+            Observation o = store.find(observationId).orElseThrow();
+            progress.show(o, db.tallyStore().tally(o.datasetId()));
+            if (!o.state().open()) {
+                List<OutboxEntry> entries = store.entriesOf(observationId);
+                if (entries.stream().noneMatch(e -> e.status() == OutboxEntry.Status.PENDING)) {
+                    progress.finish(o, db.tallyStore().tally(o.datasetId()));
+                    List<OutboxEntry> dead = entries.stream()
+                            .filter(e -> e.status() == OutboxEntry.Status.DEAD).toList();
+                    if (!dead.isEmpty()) {
+                        for (OutboxEntry e : dead) {
+                            spec.commandLine().getErr().println("quiesce: could not deliver " + e.event().id()
+                                    + " to " + e.notifier() + " after " + e.attempts() + " attempts: " + e.lastError()
+                                    + "; the event is in " + deadLetterFile.toAbsolutePath());
+                        }
+                        return ExitCodes.DOWNSTREAM_UNREACHABLE;
+                    }
+                    return ExitCodes.of(o.state());
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    PolicySpec policySpec() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> stableOnly = List.of("--window", "--delay", "--delay-strategy", "--backoff-factor", "--backoff-max");
+        Policy p;
+        if (policy == PolicyName.inactivity) {
+            for (String o : stableOnly) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new InvalidConfigurationException(o + " applies to --policy stable only; "
+                            + "with --policy inactivity set the quiet period with --inactivity");
+                }
+            }
+            p = InactivityPeriod.of(inactivity != null ? inactivity : Duration.ofMinutes(5));
+        } else {
+            if (inactivity != null) {
+                throw new InvalidConfigurationException("--inactivity applies to --policy inactivity only");
+            }
+            StrategyName s = strategy != null ? strategy : StrategyName.constant;
+            if ((backoffFactor != null || backoffMax != null) && s != StrategyName.backoff) {
+                throw new InvalidConfigurationException("--backoff-factor and --backoff-max need --delay-strategy backoff");
+            }
+            Duration d = delay != null ? delay : StableCount.DEFAULT_DELAY;
+            DelayStrategy ds;
+            switch (s) {
+                case divided: ds = DelayStrategy.dividedByStreak(d); break;
+                case decay: ds = DelayStrategy.exponentialDecay(d); break;
+                case backoff:
+                    ds = DelayStrategy.exponentialBackoff(d, backoffFactor != null ? backoffFactor : 2.0,
+                            backoffMax != null ? backoffMax : d.multipliedBy(10));
+                    break;
+                default: ds = DelayStrategy.constant(d);
+            }
+            p = StableCount.builder().window(window != null ? window : StableCount.DEFAULT_WINDOW).delay(ds).build();
+        }
+        Guards g = new Guards(minObjects != null ? minObjects : 0, deadline, firstArrivalTimeout);
+        return new PolicySpec(p, g);
+    }
+
+    private void validateNotifyOptions() {
+        if (attempts < 1) {
+            throw new InvalidConfigurationException("--notify-attempts must be >= 1, was " + attempts);
+        }
+        if (notifyBackoff.isZero()) {
+            throw new InvalidConfigurationException("--notify-backoff must be > 0");
+        }
+        if (webhookSecretEnv != null && webhook == null) {
+            throw new InvalidConfigurationException("--webhook-secret-env needs --notify-webhook");
+        }
+        if (webhook != null && (webhook.getScheme() == null
+                || !(webhook.getScheme().equals("http") || webhook.getScheme().equals("https")))) {
+            throw new InvalidConfigurationException("--notify-webhook must be an http:// or https:// URL, was '"
+                    + webhook + "'");
+        }
+    }
+
+    private List<Notifier> notifiers() {
+        List<Notifier> list = new ArrayList<>();
+        if (json) {
+            list.add(new JsonLinesNotifier(new PrintStream(System.out, true)));
+        }
+        if (command != null) {
+            list.add(new CommandNotifier(command, notifyTimeout));
+        }
+        if (webhook != null) {
+            String secret = null;
+            if (webhookSecretEnv != null) {
+                secret = System.getenv(webhookSecretEnv);
+                if (secret == null || secret.isEmpty()) {
+                    throw new InvalidConfigurationException("environment variable " + webhookSecretEnv
+                            + " (named by --webhook-secret-env) is not set or empty");
+                }
+            }
+            list.add(WebhookNotifier.builder(webhook).secret(secret).timeout(notifyTimeout).build());
+        }
+        return list;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Path temporaryStateFile() throws IOException {
+        return Files.createTempDirectory("quiesce-").resolve("state.db");
+    }
+
+    private static void deleteTemporaryState(Path stateFile) {
+        try {
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                Files.deleteIfExists(Path.of(stateFile + suffix));
+            }
+            Files.deleteIfExists(stateFile.getParent());
+        } catch (IOException e) {
+            // a leftover temporary file is harmless; the exit code must not change because of it
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code quiesce} command line: watch, demo, exit codes and the live progress line. */
+package dev.quiesce.app.cli;

@@ -1,0 +1,168 @@
+package dev.quiesce.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code quiesce watch} end to end, each run in a real child JVM. */
+class WatchCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private Path data() throws IOException {
+        return Files.createDirectories(tmp.resolve("data"));
+    }
+
+    private static List<JsonNode> events(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("{")).map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + l, e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void exitsZeroAfterTheFilesStopLanding() throws Exception {
+        Path data = data();
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--json",
+                "--delay", "300ms", "--window", "2", "--rescan", "200ms")) {
+            Files.writeString(data.resolve("part-0.json"), "{}");
+            await().atMost(LIMIT).until(() -> q.stdout().contains("ACTIVATED"));
+            Files.createDirectories(data.resolve("2024/05/01"));
+            Files.writeString(data.resolve("2024/05/01/part-1.json"), "{\"a\":1}");
+            Files.writeString(data.resolve("part-2.json.tmp"), "still being written");
+            Files.writeString(data.resolve("part-3.json"), "{\"b\":22}");
+
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(0);
+            List<JsonNode> events = events(q.stdout());
+            assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("ACTIVATED", "COMPLETED");
+            JsonNode completed = events.get(1);
+            assertThat(completed.get("objects").asLong()).isEqualTo(3);
+            assertThat(completed.get("bytes").asLong()).isEqualTo(2 + 7 + 8);
+            assertThat(q.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void exitsWithTheTimedOutCodeAtTheDeadline() throws Exception {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data().toString(), "--deadline", "1s")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.TIMED_OUT);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--window 0",
+        "--policy sometimes",
+        "--delay -5s",
+        "--delay soon",
+        "--policy inactivity --window 3",
+        "--delay-strategy fibonacci",
+        "--bogus",
+        "--min-objects -1",
+        "--notify-webhook ftp://example.com/x",
+        "--include [unclosed",
+        "MISSING_DIR",
+    })
+    void badUsageExitsSixtyFourWithAOneLineReason(String options) throws Exception {
+        Path data = data();
+        String[] words = options.split(" ");
+        String[] args;
+        if (options.equals("MISSING_DIR")) {
+            args = new String[] {"watch", tmp.resolve("no-such-dir").toString()};
+        } else {
+            args = new String[words.length + 2];
+            args[0] = "watch";
+            args[1] = data.toString();
+            System.arraycopy(words, 0, args, 2, words.length);
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, args)) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.USAGE);
+            List<String> lines = q.stderr().lines().toList();
+            assertThat(lines.get(0)).startsWith("quiesce: ");
+            assertThat(lines).hasSizeLessThanOrEqualTo(2);
+            assertThat(q.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void unreachableWebhookExitsSeventyFiveAndLeavesADeadLetter() throws Exception {
+        Path data = data();
+        Files.writeString(data.resolve("part-0.json"), "{}");
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", ex -> {
+            requests.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        receiver.start();
+        Path deadLetters = tmp.resolve("dead.jsonl");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(),
+                "--policy", "inactivity", "--inactivity", "300ms",
+                "--notify-webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                "--notify-attempts", "3", "--notify-backoff", "100ms", "--dead-letters", deadLetters.toString())) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.DOWNSTREAM_UNREACHABLE);
+            assertThat(requests).hasValue(3);
+            assertThat(q.stderr()).contains("after 3 attempts").contains(deadLetters.toString());
+            List<String> lines = Files.readAllLines(deadLetters);
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("COMPLETED").contains("503");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void killedMidObservationResumesFromTheStateFileAndCompletesOnce() throws Exception {
+        Path data = data();
+        Path state = tmp.resolve("state.db");
+        Path notified = tmp.resolve("notified.txt");
+        String[] args = {"watch", data.toString(), "--json", "--state", state.toString(),
+                "--delay", "500ms", "--window", "3", "--rescan", "200ms",
+                "--notify-command", "echo \"$QUIESCE_ID $QUIESCE_TYPE $QUIESCE_OBJECTS\" >> " + notified};
+        Files.writeString(data.resolve("part-0.json"), "{}");
+        try (QuiesceProcess first = QuiesceProcess.start(tmp, args)) {
+            await().atMost(LIMIT).until(() -> first.stdout().contains("ACTIVATED"));
+            Files.writeString(data.resolve("part-1.json"), "{}");
+            first.kill();
+            assertThat(first.isAlive()).isFalse();
+            assertThat(first.stdout()).doesNotContain("COMPLETED");
+        }
+        Files.writeString(data.resolve("part-2.json"), "{}");
+        try (QuiesceProcess second = QuiesceProcess.start(tmp, args)) {
+            assertThat(second.exitCode(LIMIT)).as(second.stderr()).isEqualTo(0);
+            // ACTIVATED may be printed again if the kill came between printing it and marking it delivered
+            assertThat(events(second.stdout())).extracting(e -> e.get("type").asText())
+                    .containsOnlyOnce("COMPLETED").last().isEqualTo("COMPLETED");
+        }
+        assertThat(Files.readAllLines(notified)).containsExactly(
+                "watch:" + data.toAbsolutePath().normalize() + "/2 COMPLETED 3");
+        // a third run on the finished state reports the same result and notifies nobody again
+        try (QuiesceProcess third = QuiesceProcess.start(tmp, args)) {
+            assertThat(third.exitCode(LIMIT)).isEqualTo(0);
+        }
+        assertThat(Files.readAllLines(notified)).hasSize(1);
+    }
+}
