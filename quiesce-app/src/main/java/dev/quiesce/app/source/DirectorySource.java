@@ -1,0 +1,678 @@
+package dev.quiesce.app.source;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+import static java.util.Objects.requireNonNull;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Durations;
+import dev.quiesce.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns files landing in a directory tree into {@link Arrival}s, so {@code quiesce watch DIR} can
+ * tell when files stop landing.
+ *
+ * <p><b>What it emits.</b> Each arrival's bucket is {@link #bucket()}, the root's absolute
+ * normalized path; its key is the file's path relative to the root with {@code /} separators. A
+ * file seen for the first time, or whose last-modified time or size changed, gives one
+ * {@link Arrival#created created} arrival: size is the file size, event time its last-modified
+ * time, and the dedupe token {@code <last-modified epoch nanos>:<size>}, which is the same on every
+ * scan of an unchanged file. A file seen before and gone at a later pass gives one
+ * {@link Arrival#removed removed} arrival with token {@code removed:<last token>} and the clock's
+ * current time. A scan of unchanged files emits nothing.
+ *
+ * <p>Event times of one key only ever grow, so a store keeping the latest version per key agrees
+ * with the directory: when a file comes back with a last-modified time not after the key's
+ * previous event (moved away and back, restored with {@code cp -p}, a file system with coarse
+ * timestamps) its event time is 1 ns after the previous event and its token gets
+ * {@code /<event time>} appended so it differs from every earlier token; a removal's event time is
+ * likewise at least 1 ns after the key's last creation. Keys and tokens live in memory only: a new
+ * source (after a restart) re-emits every file with the same tokens, which stores count once, but
+ * cannot report removals that happened while no source was running.
+ *
+ * <p><b>Which files count.</b> Files still being written are ignored: hidden files and everything
+ * in hidden directories (names starting with {@code .}), everything in {@code _temporary}
+ * directories (Hadoop and Spark staging), and files named {@code *.tmp}, {@code *.part} or
+ * {@code *.crdownload}; completion markers such as {@code _SUCCESS} count. When such a file is
+ * renamed to its final name, the final name is a new file and counts. Of the other files, those
+ * matching an {@link Builder#include include} glob (default {@code **}, everything) and no
+ * {@link Builder#exclude exclude} glob (default none) count. A glob without {@code /} matches the
+ * relative path or the file name, so {@code *.csv} matches at any depth; a glob with {@code /}
+ * matches the whole relative path ({@code data/*.csv} only directly under {@code data}). Only
+ * regular files count; symbolic links are not followed.
+ *
+ * <p><b>Watching.</b> {@link #scanOnce} walks the tree once. {@link #start} scans, then follows
+ * the tree with a {@link WatchService} (registering new subdirectories as they appear) and rescans
+ * it in full every {@link Builder#rescanInterval rescan interval} (default
+ * 2 s), which picks up whatever the watch service missed: overflowed
+ * events, files created before their directory was registered, platforms whose watch service polls.
+ * Files that vanish or cannot be read during a pass are skipped for that pass and looked at again
+ * on the next one; a failing pass in the background is logged at WARN and retried.
+ *
+ * <p><b>Thread safety.</b> Instances are thread-safe: passes (from {@link #scanOnce}, the watch
+ * thread and the rescan thread) run one at a time, and the sink is only ever called by one thread
+ * at a time. {@link #close()} stops the background threads; it is idempotent.
+ *
+ * <pre>{@code
+ * try (DirectorySource source = DirectorySource.builder(Path.of("/data/landing"))
+ *         .include("*.json.gz")
+ *         .exclude("archive/**")
+ *         .build()) {
+ *     source.start(arrival -> monitor.accept(arrival));
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class DirectorySource implements AutoCloseable {
+
+    /** Time between full rescans unless {@link Builder#rescanInterval} says otherwise: 2 s. */
+    public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(2);
+    /** The include glob used when none is given: every file. */
+    public static final String DEFAULT_INCLUDE = "**";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectorySource.class);
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private final Path root;
+    private final String bucket;
+    private final KeyFilter filter;
+    private final Duration rescanInterval;
+    private final Clock clock;
+
+    /** Guards {@link #known} and every pass; the sink is only called while holding it. */
+    private final Object passLock = new Object();
+    /** Per key, what was last emitted; a removed key stays as a tombstone so its event times keep growing. */
+    private final TreeMap<String, Known> known = new TreeMap<>();
+
+    /** Guards starting and closing. */
+    private final Object lifecycleLock = new Object();
+    private volatile boolean closed;
+    private boolean started;
+    private volatile WatchService watcher;
+    private final Map<WatchKey, Path> watchedDirs = new ConcurrentHashMap<>();
+    private final Set<Path> registeredDirs = ConcurrentHashMap.newKeySet();
+    private Thread watchThread;
+    private volatile Thread rescanThread;
+    private ScheduledExecutorService rescans;
+
+    private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock) {
+        this.root = root;
+        this.bucket = root.toString();
+        this.filter = filter;
+        this.rescanInterval = rescanInterval;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts configuring a source over the directory tree at {@code root}; the root is checked by
+     * {@link Builder#build()}.
+     *
+     * @throws NullPointerException if {@code root} is null
+     */
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    /** The bucket of every arrival this source emits: the root's absolute normalized path. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** How long between full rescans once {@link #start started}. */
+    public Duration rescanInterval() {
+        return rescanInterval;
+    }
+
+    /**
+     * Walks the whole tree once, emitting an arrival for every file that is new or changed since the
+     * last pass and for every file that has gone; returns how many arrivals it emitted.
+     *
+     * <p>Runs on the calling thread, one pass at a time with the background threads. Files that
+     * vanish or cannot be read during the walk are skipped and looked at again on the next pass; if
+     * the root itself cannot be read the pass emits nothing (logged at WARN). An exception thrown by
+     * the sink propagates; the arrival it was given and those after it are emitted again on the
+     * next pass.
+     *
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if the source is closed
+     */
+    public int scanOnce(Consumer<Arrival> sink) {
+        requireNonNull(sink, "sink");
+        if (closed) {
+            throw new IllegalStateException("directory source for " + bucket + " is closed");
+        }
+        return pass(root, sink, false);
+    }
+
+    /**
+     * Scans the tree, then follows it in the background: a watch thread reacts to file system
+     * events and a rescan thread walks the whole tree every rescan interval. Both are daemon
+     * threads; {@link #close()} stops them.
+     *
+     * <p>The first scan runs on the calling thread and an exception from the sink during it
+     * propagates (the source is then closed). Later, the sink is called from the background threads,
+     * one call at a time; an exception it throws there is logged at WARN and the arrival is emitted
+     * again on the next pass, so the sink should be idempotent (tally stores are).
+     *
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if the source was already started or is closed
+     * @throws java.io.UncheckedIOException if the file system offers no watch service
+     */
+    public void start(Consumer<Arrival> sink) {
+        requireNonNull(sink, "sink");
+        synchronized (lifecycleLock) {
+            if (closed) {
+                throw new IllegalStateException("directory source for " + bucket + " is closed");
+            }
+            if (started) {
+                throw new IllegalStateException("directory source for " + bucket + " is already started");
+            }
+            started = true;
+            try {
+                watcher = root.getFileSystem().newWatchService();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot watch " + bucket + ": " + e.getMessage(), e);
+            }
+        }
+        int emitted;
+        try {
+            emitted = pass(root, sink, false); // registers every directory it walks
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            watchThread = new Thread(() -> watchLoop(sink), "quiesce-directory-watch");
+            watchThread.setDaemon(true);
+            watchThread.start();
+            rescans = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "quiesce-directory-rescan");
+                t.setDaemon(true);
+                rescanThread = t;
+                return t;
+            });
+            long every = rescanInterval.toMillis();
+            rescans.scheduleWithFixedDelay(() -> rescan(sink), every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("source.started root={} emitted={} watchedDirs={} rescanInterval={} {}",
+                bucket, emitted, registeredDirs.size(), Durations.format(rescanInterval), filter);
+    }
+
+    /**
+     * Stops the watch and rescan threads and closes the watch service, waiting a few seconds for a
+     * pass in progress to end. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        Thread watching;
+        ScheduledExecutorService rescanning;
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            watching = watchThread;
+            rescanning = rescans;
+            WatchService w = watcher;
+            if (w != null) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    LOG.warn("source.watch_close_failed root={} error={} next=ignored, the source is closed",
+                            bucket, e.toString());
+                }
+            }
+        }
+        if (rescanning != null) {
+            rescanning.shutdownNow();
+        }
+        boolean stopped = true;
+        try {
+            if (watching != null && watching != Thread.currentThread()) {
+                watching.join(CLOSE_WAIT_MILLIS);
+                stopped = !watching.isAlive();
+            }
+            if (rescanning != null && rescanThread != Thread.currentThread()
+                    && !rescanning.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                stopped = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        }
+        LOG.info("source.closed root={} threadsStopped={}", bucket, stopped);
+    }
+
+    @Override
+    public String toString() {
+        return "DirectorySource[root=" + bucket + " " + filter + " rescanInterval="
+                + Durations.format(rescanInterval) + "]";
+    }
+
+    // ---------------------------------------------------------------- background threads
+
+    private void rescan(Consumer<Arrival> sink) {
+        if (closed) {
+            return;
+        }
+        try {
+            pass(root, sink, true);
+        } catch (RuntimeException e) {
+            LOG.warn("source.rescan_failed root={} next=rescan in {}", bucket, Durations.format(rescanInterval), e);
+        }
+    }
+
+    private void watchLoop(Consumer<Arrival> sink) {
+        WatchService w = watcher;
+        while (!closed) {
+            WatchKey key;
+            try {
+                key = w.take();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                break;
+            }
+            // Drain everything pending so a burst of events becomes one batch; true = created or deleted.
+            Map<Path, Boolean> changed = new LinkedHashMap<>();
+            boolean overflow = false;
+            while (key != null) {
+                Path dir = watchedDirs.get(key);
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (event.kind() == OVERFLOW) {
+                        overflow = true;
+                    } else if (dir != null) {
+                        changed.merge(dir.resolve((Path) event.context()), event.kind() != ENTRY_MODIFY,
+                                Boolean::logicalOr);
+                    }
+                }
+                if (!key.reset()) {
+                    watchedDirs.remove(key);
+                    if (dir != null) {
+                        registeredDirs.remove(dir);
+                    }
+                }
+                try {
+                    key = w.poll();
+                } catch (ClosedWatchServiceException e) {
+                    return;
+                }
+            }
+            try {
+                if (overflow) {
+                    LOG.debug("source.watch_overflow root={} next=full rescan now", bucket);
+                    pass(root, sink, true);
+                } else {
+                    changed.forEach((path, structural) -> refresh(path, structural, sink));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("source.watch_event_failed root={} paths={} next=rescan in {}",
+                        bucket, changed.size(), Durations.format(rescanInterval), e);
+            }
+        }
+        LOG.debug("source.watch_stopped root={}", bucket);
+    }
+
+    /** Brings one path named by a watch event up to date: a file, a new directory's tree, or something gone. */
+    private void refresh(Path path, boolean structural, Consumer<Arrival> sink) {
+        if (closed || !path.startsWith(root) || path.equals(root)) {
+            return;
+        }
+        Path relative = root.relativize(path);
+        for (int i = 0; i < relative.getNameCount() - 1; i++) {
+            if (KeyFilter.prunedDirectory(relative.getName(i).toString())) {
+                return;
+            }
+        }
+        if (!structural && registeredDirs.contains(path)) {
+            return; // a watched directory's own attributes changed; its entries report for themselves
+        }
+        pass(path, sink, true);
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    /**
+     * Walks {@code start} (the root, or a path under it) and emits what changed within it: new and
+     * changed files, and known keys at or under {@code start} that are gone. A background pass
+     * stops emitting once the source is closed.
+     */
+    private int pass(Path start, Consumer<Arrival> sink, boolean background) {
+        synchronized (passLock) {
+            if (closed && background) {
+                return 0;
+            }
+            Walk walk = new Walk(start);
+            try {
+                Files.walkFileTree(start, walk);
+            } catch (IOException e) {
+                // The visitor handles every per-file failure itself, so this does not happen; be safe anyway.
+                walk.unreadablePrefixes.add(keyOf(start));
+            }
+            if (walk.rootFailure != null) {
+                LOG.warn("source.root_unreadable root={} error={} next=nothing emitted, retried at the next pass",
+                        bucket, walk.rootFailure.toString());
+                return 0;
+            }
+            int emitted = 0;
+            for (Map.Entry<String, BasicFileAttributes> f : walk.found.entrySet()) {
+                if (closed && background) {
+                    return emitted;
+                }
+                if (emitCreated(f.getKey(), f.getValue(), sink)) {
+                    emitted++;
+                }
+            }
+            String scope = start.equals(root) ? null : keyOf(start);
+            List<String> gone = new ArrayList<>();
+            for (Map.Entry<String, Known> k : inScope(scope).entrySet()) {
+                String key = k.getKey();
+                if (k.getValue().present && !walk.found.containsKey(key) && !walk.unreadable(key)) {
+                    gone.add(key);
+                }
+            }
+            for (String key : gone) {
+                if (closed && background) {
+                    return emitted;
+                }
+                emitRemoved(key, sink);
+                emitted++;
+            }
+            LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={}",
+                    bucket, scope == null ? "." : scope, walk.found.size(), emitted, walk.skipped);
+            return emitted;
+        }
+    }
+
+    /**
+     * The known keys equal to {@code scope} or under {@code scope/}, in key order; all of them when
+     * {@code scope} is null. Reads only that range of the sorted map, so a watch event on one file
+     * does not look at every key.
+     */
+    private Map<String, Known> inScope(String scope) {
+        if (scope == null) {
+            return known;
+        }
+        Map<String, Known> keys = new TreeMap<>(known.subMap(scope + "/", true, scope + "0", false)); // '0' follows '/'
+        Known exact = known.get(scope);
+        if (exact != null) {
+            keys.put(scope, exact);
+        }
+        return keys;
+    }
+
+    /** Emits a creation if the file is new or changed; records it only after the sink accepted it. */
+    private boolean emitCreated(String key, BasicFileAttributes attrs, Consumer<Arrival> sink) {
+        Instant modified = attrs.lastModifiedTime().toInstant();
+        String fileToken = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + attrs.size();
+        Known previous = known.get(key);
+        if (previous != null && previous.present && previous.fileToken.equals(fileToken)) {
+            return false;
+        }
+        Instant eventTime = modified;
+        String token = fileToken;
+        if (previous != null && !modified.isAfter(previous.eventTime)) {
+            eventTime = previous.eventTime.plusNanos(1);
+            token = fileToken + "/" + eventTime;
+        }
+        sink.accept(Arrival.created(bucket, key, attrs.size(), eventTime, token));
+        known.put(key, new Known(true, fileToken, token, eventTime));
+        LOG.debug("source.file_changed root={} key={} size={} token={} overwrite={}",
+                bucket, key, attrs.size(), token, previous != null && previous.present);
+        return true;
+    }
+
+    private void emitRemoved(String key, Consumer<Arrival> sink) {
+        Known previous = known.get(key);
+        Instant now = clock.instant();
+        Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);
+        String token = "removed:" + previous.token;
+        sink.accept(Arrival.removed(bucket, key, eventTime, token));
+        known.put(key, new Known(false, previous.fileToken, token, eventTime));
+        LOG.debug("source.file_removed root={} key={} token={}", bucket, key, token);
+    }
+
+    private String keyOf(Path path) {
+        Path relative = root.relativize(path);
+        StringBuilder key = new StringBuilder();
+        for (Path part : relative) {
+            if (key.length() > 0) {
+                key.append('/');
+            }
+            key.append(part);
+        }
+        return key.toString();
+    }
+
+    private void register(Path dir) {
+        WatchService w = watcher;
+        if (w == null || closed || registeredDirs.contains(dir)) {
+            return;
+        }
+        try {
+            WatchKey key = dir.register(w, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+            watchedDirs.put(key, dir);
+            registeredDirs.add(dir);
+        } catch (ClosedWatchServiceException e) {
+            // closing: nothing more to watch
+        } catch (NoSuchFileException e) {
+            // gone already: the walk reports its files as gone
+        } catch (IOException e) {
+            LOG.warn("source.watch_register_failed root={} dir={} error={} next=changes there are found by the rescan every {}",
+                    bucket, keyOf(dir), e.toString(), Durations.format(rescanInterval));
+        }
+    }
+
+    /** What this source last emitted for a key. */
+    private record Known(boolean present, String fileToken, String token, Instant eventTime) {
+    }
+
+    /** One walk of a subtree: the files that count, and what could not be read. */
+    private final class Walk extends SimpleFileVisitor<Path> {
+        final Path start;
+        final Map<String, BasicFileAttributes> found = new TreeMap<>();
+        final Set<String> unreadablePrefixes = new HashSet<>();
+        IOException rootFailure;
+        int skipped;
+
+        Walk(Path start) {
+            this.start = start;
+        }
+
+        boolean unreadable(String key) {
+            for (String prefix : unreadablePrefixes) {
+                if (prefix.isEmpty() || key.equals(prefix) || key.startsWith(prefix + "/")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (!dir.equals(root) && KeyFilter.prunedDirectory(dir.getFileName().toString())) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            register(dir);
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !file.equals(root) && filter.accepts(root.relativize(file))) {
+                found.put(keyOf(file), attrs);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            if (file.equals(root)) {
+                rootFailure = e;
+                return FileVisitResult.TERMINATE;
+            }
+            if (!(e instanceof NoSuchFileException)) {
+                // Not gone, just not readable now: keep what we know about it until a pass can read it.
+                unreadablePrefixes.add(keyOf(file));
+                skipped++;
+                LOG.debug("source.file_skipped root={} key={} error={} next=retried at the next pass",
+                        bucket, keyOf(file), e.toString());
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            if (e != null) {
+                if (dir.equals(root)) {
+                    rootFailure = e;
+                    return FileVisitResult.TERMINATE;
+                }
+                unreadablePrefixes.add(keyOf(dir));
+                skipped++;
+                LOG.debug("source.directory_skipped root={} dir={} error={} next=retried at the next pass",
+                        bucket, keyOf(dir), e.toString());
+            }
+            return FileVisitResult.CONTINUE;
+        }
+    }
+
+    /**
+     * Configures a {@link DirectorySource}. Not thread-safe; {@link #build()} copies what it needs,
+     * so reusing a builder never changes a source it already built.
+     */
+    public static final class Builder {
+        private final Path root;
+        private final List<KeyFilter.Glob> includes = new ArrayList<>();
+        private final List<KeyFilter.Glob> excludes = new ArrayList<>();
+        private Duration rescanInterval = DEFAULT_RESCAN_INTERVAL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Path root) {
+            this.root = requireNonNull(root, "root");
+        }
+
+        /**
+         * Adds globs a file's relative path must match (any one of them) to count; by default every
+         * file ({@value DirectorySource#DEFAULT_INCLUDE}) counts. A glob without {@code /} also
+         * matches the file name alone, so {@code *.csv} matches at any depth.
+         *
+         * @throws NullPointerException if {@code globs} or one of them is null
+         * @throws InvalidConfigurationException if a glob is blank or not valid glob syntax
+         */
+        public Builder include(String... globs) {
+            requireNonNull(globs, "globs");
+            for (String g : globs) {
+                includes.add(KeyFilter.Glob.compile("include", g));
+            }
+            return this;
+        }
+
+        /**
+         * Adds globs whose matching files do not count, on top of the files ignored while being
+         * written; by default nothing else is excluded. Same matching rule as {@link #include}.
+         *
+         * @throws NullPointerException if {@code globs} or one of them is null
+         * @throws InvalidConfigurationException if a glob is blank or not valid glob syntax
+         */
+        public Builder exclude(String... globs) {
+            requireNonNull(globs, "globs");
+            for (String g : globs) {
+                excludes.add(KeyFilter.Glob.compile("exclude", g));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the time between full rescans once started; default 2 s.
+         *
+         * @throws NullPointerException if {@code interval} is null
+         * @throws InvalidConfigurationException if {@code interval} is shorter than 1 ms
+         */
+        public Builder rescanInterval(Duration interval) {
+            requireNonNull(interval, "interval");
+            if (interval.toMillis() < 1) {
+                throw new InvalidConfigurationException("rescan interval must be >= 1ms, was " + interval);
+            }
+            this.rescanInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps removals; default {@link Clock#systemUTC()}. Creations are stamped
+         * with the file's last-modified time.
+         *
+         * @throws NullPointerException if {@code clock} is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Checks the root and builds the source. Nothing is read or watched until {@link #scanOnce}
+         * or {@link #start}.
+         *
+         * @throws InvalidConfigurationException if the root does not exist, is not a directory, or
+         *     cannot be listed; the message says which and how to fix it
+         */
+        public DirectorySource build() {
+            Path dir = root.toAbsolutePath().normalize();
+            if (!Files.exists(dir)) {
+                throw new InvalidConfigurationException("directory to watch does not exist: " + dir
+                        + "; create it (mkdir -p) or pass the directory that files land in");
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidConfigurationException("path to watch is not a directory: " + dir
+                        + "; pass the directory that files land in, not a file inside it");
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                entries.iterator().hasNext();
+            } catch (AccessDeniedException e) {
+                throw new InvalidConfigurationException("directory to watch is not readable: " + dir
+                        + "; grant this user read and execute permission on it (e.g. chmod u+rx)", e);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidConfigurationException("directory to watch cannot be listed: " + dir
+                        + " (" + e + "); check that it is a readable local directory", e);
+            }
+            List<KeyFilter.Glob> in = includes.isEmpty()
+                    ? List.of(KeyFilter.Glob.compile("include", DEFAULT_INCLUDE))
+                    : includes;
+            return new DirectorySource(dir, new KeyFilter(in, excludes), rescanInterval, clock);
+        }
+    }
+}
