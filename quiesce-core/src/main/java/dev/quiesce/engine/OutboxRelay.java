@@ -83,8 +83,10 @@ public final class OutboxRelay {
 
     private void fail(OutboxEntry entry, int attempt, String error) {
         if (attempt >= backoff.maxAttempts()) {
+            // bury before marking dead: if burying fails the entry stays pending and is tried again
+            deadLetters.bury(new OutboxEntry(entry.event(), entry.notifier(), OutboxEntry.Status.DEAD, attempt,
+                    entry.nextAttemptAt(), error), error);
             outbox.dead(entry.key(), attempt, error);
-            deadLetters.bury(entry, error);
             LOG.error("notify.dead event={} notifier={} attempts={} error=\"{}\" action=\"kept as a dead letter; deliver it by hand or replay it\"",
                     entry.event().id(), entry.notifier(), attempt, error);
             return;

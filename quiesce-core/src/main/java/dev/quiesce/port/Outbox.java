@@ -19,7 +19,7 @@ public interface Outbox {
      */
     List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit);
 
-    /** Marks an entry delivered. */
+    /** Marks an entry delivered, counting the delivering attempt: its attempts grow by one. */
     void delivered(String key);
 
     /** Records a failed attempt; the entry is tried again at {@code retryAt}. */

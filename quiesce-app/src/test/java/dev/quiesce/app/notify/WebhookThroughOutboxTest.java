@@ -9,6 +9,7 @@ import dev.quiesce.memory.InMemoryObservationStore;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.OutboxEntry;
 import dev.quiesce.port.contract.MutableClock;
+import dev.quiesce.port.contract.OutboxContract;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class WebhookThroughOutboxTest {
         receiver.failFirst(2, 500);
         Path deadFile = dir.resolve("dead.jsonl");
         OutboxRelay relay = relay(webhook(receiver.url()), deadFile);
-        Events.complete(store, "obs-1", "webhook");
+        OutboxContract.complete(store, "obs-1", "webhook");
 
         assertThat(relay.deliverDue()).isZero();
         assertThat(receiver.requests()).hasSize(1);
@@ -85,7 +85,7 @@ class WebhookThroughOutboxTest {
         receiver.failAlways(500);
         Path deadFile = dir.resolve("state/dead.jsonl");
         OutboxRelay relay = relay(webhook(receiver.url()), deadFile);
-        Events.complete(store, "obs-1", "webhook");
+        OutboxContract.complete(store, "obs-1", "webhook");
 
         runUntilNothingIsPending(relay);
 
@@ -108,7 +108,7 @@ class WebhookThroughOutboxTest {
     void closedPortEndsDeadWithTheConnectionErrorInTheDeadLetter() throws IOException {
         Path deadFile = dir.resolve("dead.jsonl");
         OutboxRelay relay = relay(webhook(HttpReceiver.closedPort()), deadFile);
-        Events.complete(store, "obs-1", "webhook");
+        OutboxContract.complete(store, "obs-1", "webhook");
 
         runUntilNothingIsPending(relay);
 
@@ -122,13 +122,11 @@ class WebhookThroughOutboxTest {
     }
 
     @Test
-    @Disabled("core: OutboxRelay.fail buries the entry as claimed (attempts = maxAttempts - 1, status PENDING)"
-            + " rather than as marked dead; see the wip-notify report")
     void deadLetterRecordsTheFinalAttemptCount() throws IOException {
         receiver.failAlways(500);
         Path deadFile = dir.resolve("dead.jsonl");
         OutboxRelay relay = relay(webhook(receiver.url()), deadFile);
-        Events.complete(store, "obs-1", "webhook");
+        OutboxContract.complete(store, "obs-1", "webhook");
 
         runUntilNothingIsPending(relay);
 

@@ -27,7 +27,7 @@ public abstract class OutboxContract {
     protected abstract <S extends ObservationStore & Outbox> S newStore();
 
     /** Creates an observation and completes it, writing one entry per notifier; returns the event. */
-    protected static <S extends ObservationStore & Outbox> LifecycleEvent complete(S store, String id, String... notifiers) {
+    public static <S extends ObservationStore & Outbox> LifecycleEvent complete(S store, String id, String... notifiers) {
         Observation o = Observation.start(id, "events", PolicySpec.defaults(), T0);
         store.create(o);
         Observation active = o.activate(T0, T0.plusSeconds(30), 1);
@@ -71,6 +71,7 @@ public abstract class OutboxContract {
         assertThat(store.claim(T0.plusSeconds(10_000), T0.plusSeconds(10_060), 10)).isEmpty();
         assertThat(store.entriesOf("obs-1")).extracting(OutboxEntry::status)
                 .containsExactly(OutboxEntry.Status.DELIVERED);
+        assertThat(store.entriesOf("obs-1").get(0).attempts()).isEqualTo(1);
         assertThat(store.nextAttemptAt()).isEmpty();
     }
 
