@@ -5,6 +5,7 @@ import dev.quiesce.Observation;
 import dev.quiesce.ObservationNotFoundException;
 import dev.quiesce.ObservationState;
 import dev.quiesce.Progress;
+import dev.quiesce.StoreException;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.Outbox;
@@ -248,29 +249,40 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     }
 
     private Observation observation(ResultSet rs) throws SQLException {
-        return new Observation(
-                rs.getString("id"),
-                rs.getString("dataset_id"),
-                PolicySpec.parse(rs.getString("spec")),
-                ObservationState.valueOf(rs.getString("state")),
-                rs.getLong("version"),
-                dialect.getInstant(rs, "started_at"),
-                dialect.getInstant(rs, "activated_at"),
-                dialect.getInstant(rs, "finished_at"),
-                dialect.getInstant(rs, "next_check_at"),
-                new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq")),
-                rs.getInt("transitions"),
-                rs.getString("reason"));
+        String id = rs.getString("id");
+        try {
+            return new Observation(
+                    id,
+                    rs.getString("dataset_id"),
+                    PolicySpec.parse(rs.getString("spec")),
+                    ObservationState.valueOf(rs.getString("state")),
+                    rs.getLong("version"),
+                    dialect.getInstant(rs, "started_at"),
+                    dialect.getInstant(rs, "activated_at"),
+                    dialect.getInstant(rs, "finished_at"),
+                    dialect.getInstant(rs, "next_check_at"),
+                    new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq")),
+                    rs.getInt("transitions"),
+                    rs.getString("reason"));
+        } catch (RuntimeException e) {
+            // a row this build cannot read (edited by hand, or by another program) is a store fault, not bad input
+            throw new StoreException(dialect.label() + " observation '" + id + "' is unreadable: " + e.getMessage(), e);
+        }
     }
 
     private OutboxEntry entry(ResultSet rs) throws SQLException {
-        return new OutboxEntry(
-                LifecycleEvent.decode(rs.getString("event")),
-                rs.getString("notifier"),
-                OutboxEntry.Status.valueOf(rs.getString("status")),
-                rs.getInt("attempts"),
-                dialect.getInstant(rs, "next_attempt_at"),
-                rs.getString("last_error"));
+        String key = rs.getString("entry_key");
+        try {
+            return new OutboxEntry(
+                    LifecycleEvent.decode(rs.getString("event")),
+                    rs.getString("notifier"),
+                    OutboxEntry.Status.valueOf(rs.getString("status")),
+                    rs.getInt("attempts"),
+                    dialect.getInstant(rs, "next_attempt_at"),
+                    rs.getString("last_error"));
+        } catch (RuntimeException e) {
+            throw new StoreException(dialect.label() + " outbox entry '" + key + "' is unreadable: " + e.getMessage(), e);
+        }
     }
 
     private static boolean exists(Connection c, String id) throws SQLException {

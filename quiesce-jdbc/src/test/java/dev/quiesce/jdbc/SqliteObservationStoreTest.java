@@ -1,12 +1,18 @@
 package dev.quiesce.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.Observation;
+import dev.quiesce.StoreException;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.Outbox;
 import dev.quiesce.port.contract.ObservationStoreContract;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,5 +76,20 @@ class SqliteObservationStoreTest extends ObservationStoreContract {
             pool.shutdownNow();
         }
         assertThat(stores.get(1).find("obs-1").orElseThrow().version()).isEqualTo(1 + rounds);
+    }
+
+    @Test
+    void unreadableRowIsAStoreFaultNamingTheObservation() throws Exception {
+        Path file = databases.newFile();
+        ObservationStore store = databases.open(file).observationStore();
+        store.create(Observation.start("obs-1", "events", SPEC, T0));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("UPDATE observation SET spec = 'wobbly window=3' WHERE id = 'obs-1'");
+        }
+        assertThatThrownBy(() -> store.find("obs-1"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("obs-1")
+                .hasMessageContaining("wobbly")
+                .hasCauseInstanceOf(InvalidConfigurationException.class);
     }
 }
