@@ -1,0 +1,136 @@
+package dev.quiesce.jdbc;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Tally;
+import dev.quiesce.port.Counting;
+import dev.quiesce.port.TallyStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+
+/**
+ * A {@link TallyStore} in a SQL database: one row of counters per dataset, one row per distinct
+ * (dataset, key, dedupe token) recorded, and the latest version of each key.
+ *
+ * <p>Recording is one write transaction: a redelivered (key, token) pair is found in the seen table
+ * and changes nothing; a new one is applied to its key's latest version with {@link Counting}, the same
+ * rules every store uses. Because the transaction holds the database's write lock from its start, any
+ * number of threads, store instances and processes may record into one database at once.
+ *
+ * <p>Obtain one from {@link SqliteDatabase#tallyStore()}. Thread-safe; calls on one instance are
+ * serialised on its connection. SQL failures surface as {@link dev.quiesce.StoreException}.
+ */
+public final class JdbcTallyStore implements TallyStore {
+
+    private final Session session;
+    private final Dialect dialect;
+
+    JdbcTallyStore(Session session) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.dialect = session.dialect();
+    }
+
+    @Override
+    public Recorded record(String datasetId, Arrival arrival) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        Objects.requireNonNull(arrival, "arrival");
+        return session.write("record arrival", c -> {
+            if (!markSeen(c, datasetId, arrival)) {
+                return new Recorded(Effect.DUPLICATE, read(c, datasetId));
+            }
+            Arrival current = latestVersion(c, datasetId, arrival.key());
+            Counting.Change change = Counting.apply(current, arrival);
+            if (change.latest() != current) {
+                saveLatestVersion(c, datasetId, change.latest());
+            }
+            Tally next = Counting.add(read(c, datasetId), change, arrival.eventTime());
+            save(c, datasetId, next);
+            return new Recorded(change.effect(), next);
+        });
+    }
+
+    @Override
+    public Tally tally(String datasetId) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        return session.read("read tally", c -> read(c, datasetId));
+    }
+
+    /** Adds the (key, token) pair to the seen set; {@code false} when it was already there. */
+    private static boolean markSeen(Connection c, String datasetId, Arrival a) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO arrival_seen (dataset_id, object_key, dedupe_token)"
+                + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            p.setString(1, datasetId);
+            p.setString(2, a.key());
+            p.setString(3, a.dedupeToken());
+            return p.executeUpdate() == 1;
+        }
+    }
+
+    private Arrival latestVersion(Connection c, String datasetId, String key) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token"
+                + " FROM key_version WHERE dataset_id = ? AND object_key = ?")) {
+            p.setString(1, datasetId);
+            p.setString(2, key);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Arrival(Arrival.Kind.valueOf(rs.getString("kind")), rs.getString("bucket"), key,
+                        rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"));
+            }
+        }
+    }
+
+    private void saveLatestVersion(Connection c, String datasetId, Arrival a) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO key_version"
+                + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (dataset_id, object_key) DO UPDATE SET kind = excluded.kind,"
+                + " bucket = excluded.bucket, size = excluded.size, event_time = excluded.event_time,"
+                + " dedupe_token = excluded.dedupe_token")) {
+            p.setString(1, datasetId);
+            p.setString(2, a.key());
+            p.setString(3, a.kind().name());
+            p.setString(4, a.bucket());
+            p.setLong(5, a.size());
+            dialect.setInstant(p, 6, a.eventTime());
+            p.setString(7, a.dedupeToken());
+            p.executeUpdate();
+        }
+    }
+
+    private Tally read(Connection c, String datasetId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT objects, bytes, removals, change_seq,"
+                + " first_arrival, last_arrival FROM tally WHERE dataset_id = ?")) {
+            p.setString(1, datasetId);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Tally.EMPTY;
+                }
+                return new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
+                        rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
+                        dialect.getInstant(rs, "last_arrival"));
+            }
+        }
+    }
+
+    private void save(Connection c, String datasetId, Tally t) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO tally"
+                + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (dataset_id) DO UPDATE SET objects = excluded.objects, bytes = excluded.bytes,"
+                + " removals = excluded.removals, change_seq = excluded.change_seq,"
+                + " first_arrival = excluded.first_arrival, last_arrival = excluded.last_arrival")) {
+            p.setString(1, datasetId);
+            p.setLong(2, t.objects());
+            p.setLong(3, t.bytes());
+            p.setLong(4, t.removals());
+            p.setLong(5, t.changeSeq());
+            dialect.setInstant(p, 6, t.firstArrival());
+            dialect.setInstant(p, 7, t.lastArrival());
+            p.executeUpdate();
+        }
+    }
+}

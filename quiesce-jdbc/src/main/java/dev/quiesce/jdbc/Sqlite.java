@@ -1,0 +1,136 @@
+package dev.quiesce.jdbc;
+
+import dev.quiesce.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.List;
+
+/**
+ * The SQLite dialect.
+ *
+ * <p>Instants are fixed-width ISO-8601 UTC text with nine fraction digits
+ * ({@code 2024-05-01T00:00:00.000000000Z}): lossless for any {@link Instant} (the system clock has
+ * microseconds, directory sources may have nanoseconds, and {@link dev.quiesce.Arrival#VERSION_ORDER}
+ * must order stored and new versions exactly as the in-memory store does), readable in the
+ * {@code sqlite3} shell, and ordered correctly by plain text comparison. That comparison needs four-digit
+ * years, so instants outside years 0000–9999 are refused.
+ */
+enum Sqlite implements Dialect {
+    INSTANCE;
+
+    private static final DateTimeFormatter INSTANT_TEXT = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 9, 9, true)
+            .appendLiteral('Z')
+            .toFormatter()
+            .withZone(ZoneOffset.UTC);
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    private static final String OPEN = "state IN ('WAITING', 'ACTIVE')";
+
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration("tallies, observations and the outbox", List.of(
+                    "CREATE TABLE tally ("
+                            + " dataset_id TEXT PRIMARY KEY,"
+                            + " objects INTEGER NOT NULL,"
+                            + " bytes INTEGER NOT NULL,"
+                            + " removals INTEGER NOT NULL,"
+                            + " change_seq INTEGER NOT NULL,"
+                            + " first_arrival TEXT,"
+                            + " last_arrival TEXT)",
+                    // one row per distinct (key, token): what makes a redelivery a no-op
+                    "CREATE TABLE arrival_seen ("
+                            + " dataset_id TEXT NOT NULL,"
+                            + " object_key TEXT NOT NULL,"
+                            + " dedupe_token TEXT NOT NULL,"
+                            + " PRIMARY KEY (dataset_id, object_key, dedupe_token)) WITHOUT ROWID",
+                    // the latest version of each key (a tombstone after a removal), for Counting.apply
+                    "CREATE TABLE key_version ("
+                            + " dataset_id TEXT NOT NULL,"
+                            + " object_key TEXT NOT NULL,"
+                            + " kind TEXT NOT NULL,"
+                            + " bucket TEXT NOT NULL,"
+                            + " size INTEGER NOT NULL,"
+                            + " event_time TEXT NOT NULL,"
+                            + " dedupe_token TEXT NOT NULL,"
+                            + " PRIMARY KEY (dataset_id, object_key)) WITHOUT ROWID",
+                    "CREATE TABLE observation ("
+                            + " id TEXT PRIMARY KEY,"
+                            + " dataset_id TEXT NOT NULL,"
+                            + " spec TEXT NOT NULL,"
+                            + " state TEXT NOT NULL,"
+                            + " version INTEGER NOT NULL,"
+                            + " started_at TEXT NOT NULL,"
+                            + " activated_at TEXT,"
+                            + " finished_at TEXT,"
+                            + " next_check_at TEXT,"
+                            + " checks INTEGER NOT NULL,"
+                            + " streak INTEGER NOT NULL,"
+                            + " last_seen_seq INTEGER NOT NULL,"
+                            + " transitions INTEGER NOT NULL,"
+                            + " reason TEXT NOT NULL)",
+                    // partial indexes: finished observations pile up but are never due and never open
+                    "CREATE INDEX observation_due ON observation (next_check_at) WHERE " + OPEN,
+                    "CREATE INDEX observation_open ON observation (dataset_id) WHERE " + OPEN,
+                    "CREATE INDEX observation_started ON observation (started_at)",
+                    "CREATE TABLE outbox ("
+                            + " entry_key TEXT PRIMARY KEY,"
+                            + " observation_id TEXT NOT NULL,"
+                            + " transition INTEGER NOT NULL,"
+                            + " notifier TEXT NOT NULL,"
+                            + " event TEXT NOT NULL,"
+                            + " status TEXT NOT NULL,"
+                            + " attempts INTEGER NOT NULL,"
+                            + " next_attempt_at TEXT NOT NULL,"
+                            + " last_error TEXT)",
+                    "CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'PENDING'",
+                    "CREATE INDEX outbox_of_observation ON outbox (observation_id, transition, notifier)")));
+
+    @Override
+    public String label() {
+        return "sqlite";
+    }
+
+    @Override
+    public List<Migration> migrations() {
+        return MIGRATIONS;
+    }
+
+    @Override
+    public String beginWrite() {
+        // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout; a DEFERRED transaction
+        // that reads and then writes fails with SQLITE_BUSY at the write without waiting.
+        return "BEGIN IMMEDIATE";
+    }
+
+    @Override
+    public String lockSelectedRows() {
+        return "";
+    }
+
+    @Override
+    public void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.VARCHAR);
+            return;
+        }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new StoreException("sqlite store holds instants in years 0000-9999 only, got " + instant);
+        }
+        statement.setString(index, INSTANT_TEXT.format(instant));
+    }
+
+    @Override
+    public Instant getInstant(ResultSet rows, String column) throws SQLException {
+        String text = rows.getString(column);
+        return text == null ? null : Instant.parse(text);
+    }
+}

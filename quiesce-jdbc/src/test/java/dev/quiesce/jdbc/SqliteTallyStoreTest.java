@@ -1,0 +1,110 @@
+package dev.quiesce.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Tally;
+import dev.quiesce.port.TallyStore;
+import dev.quiesce.port.TallyStore.Effect;
+import dev.quiesce.port.contract.TallyStoreContract;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.lifecycle.AfterTry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SqliteTallyStoreTest extends TallyStoreContract {
+
+    private final TemporaryDatabases databases = new TemporaryDatabases();
+
+    @Override
+    protected TallyStore newStore() {
+        return databases.open().tallyStore();
+    }
+
+    @AfterEach
+    @AfterTry
+    void closeDatabases() {
+        databases.close();
+    }
+
+    @Test
+    void storesOnSeparateConnectionsToOneFileCountEachArrivalOnce() throws Exception {
+        Path file = databases.newFile();
+        List<TallyStore> stores = List.of(databases.open(file).tallyStore(), databases.open(file).tallyStore(),
+                databases.open(file).tallyStore());
+        int threads = 6;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                TallyStore store = stores.get(t % stores.size());
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    // every thread sends every arrival, each in its own order
+                    for (int i = 0; i < 60; i++) {
+                        int k = (i * 7 + offset * 11) % 60;
+                        store.record(DS, put("key-" + k, k, k, "tok-" + k));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (TallyStore store : stores) {
+            Tally t = store.tally(DS);
+            assertThat(t.objects()).isEqualTo(60);
+            assertThat(t.changeSeq()).isEqualTo(60);
+            assertThat(t.bytes()).isEqualTo(59 * 60 / 2);
+        }
+    }
+
+    @Test
+    void arrivalsFromAnotherProcessCountOnce() throws Exception {
+        Path file = databases.newFile();
+        TallyStore here = databases.open(file).tallyStore();
+        Process other = RecordArrivals.launch(file, DS, 0, 40);
+        for (int k = 20; k < 60; k++) {
+            here.record(DS, put("key-" + k, k, k, "tok-" + k));
+        }
+        assertThat(other.waitFor(60, TimeUnit.SECONDS)).as("child process finished").isTrue();
+        assertThat(other.exitValue()).as("child exit code; its output: %s", RecordArrivals.output(file)).isZero();
+        Tally t = here.tally(DS);
+        assertThat(t.objects()).isEqualTo(60);
+        assertThat(t.changeSeq()).isEqualTo(60);
+        assertThat(t.bytes()).isEqualTo(59 * 60 / 2);
+    }
+
+    @Test
+    void versionOrderHoldsBelowTheMillisecond() {
+        TallyStore store = newStore();
+        Arrival newer = Arrival.created("bucket", "a", 20, T0.plusNanos(1_500), "z");
+        Arrival older = Arrival.created("bucket", "a", 10, T0.plusNanos(1_400), "zz");
+        store.record(DS, newer);
+        assertThat(store.record(DS, older).effect()).isEqualTo(Effect.SUPERSEDED);
+        assertThat(store.tally(DS)).isEqualTo(new Tally(1, 20, 0, 2, T0.plusNanos(1_400), T0.plusNanos(1_500)));
+    }
+
+    @Test
+    void duplicateReportsTheCurrentTally() {
+        TallyStore store = newStore();
+        TallyStore.Recorded first = store.record(DS, put("a", 10, 1, "s1"));
+        store.record(DS, put("b", 5, 2, "s2"));
+        TallyStore.Recorded again = store.record(DS, put("a", 10, 1, "s1"));
+        assertThat(first.tally().objects()).isEqualTo(1);
+        assertThat(again.tally()).isEqualTo(store.tally(DS));
+        assertThat(again.tally().objects()).isEqualTo(2);
+    }
+}
