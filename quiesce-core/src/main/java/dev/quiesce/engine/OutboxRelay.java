@@ -67,7 +67,12 @@ public final class OutboxRelay {
         Notifier notifier = notifiers.get(entry.notifier());
         int attempt = entry.attempts() + 1;
         if (notifier == null) {
-            fail(entry, backoff.maxAttempts(), "no notifier named '" + entry.notifier() + "' is configured here");
+            // another engine sharing the store owns this notifier: hand the entry back uncounted
+            Instant later = clock.instant().plus(lease);
+            outbox.retryLater(entry.key(), entry.attempts(), later,
+                    "no notifier named '" + entry.notifier() + "' in this engine");
+            LOG.warn("notify.skipped event={} notifier={} reason=not_configured_here nextAttemptAt={}",
+                    entry.event().id(), entry.notifier(), later);
             return false;
         }
         try {

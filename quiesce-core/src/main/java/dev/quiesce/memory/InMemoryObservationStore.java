@@ -81,15 +81,11 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit) {
-        List<OutboxEntry> claimed = new ArrayList<>();
-        for (OutboxEntry e : outbox.values()) {
-            if (claimed.size() == limit) {
-                break;
-            }
-            if (e.status() == OutboxEntry.Status.PENDING && !e.nextAttemptAt().isAfter(now)) {
-                claimed.add(e);
-            }
-        }
+        List<OutboxEntry> claimed = outbox.values().stream()
+                .filter(e -> e.status() == OutboxEntry.Status.PENDING && !e.nextAttemptAt().isAfter(now))
+                .sorted(Comparator.comparing(OutboxEntry::nextAttemptAt).thenComparing(OutboxEntry::key))
+                .limit(limit)
+                .toList();
         for (OutboxEntry e : claimed) {
             outbox.put(e.key(), new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil,
                     e.lastError()));

@@ -14,8 +14,9 @@ import java.util.Optional;
 public interface Outbox {
 
     /**
-     * Claims up to {@code limit} pending entries due at or before {@code now}, leasing each until
-     * {@code leaseUntil}.
+     * Claims up to {@code limit} pending entries due at or before {@code now}, earliest due first (then by
+     * key), leasing each until {@code leaseUntil}. Leases compare times from the claimers' clocks, so
+     * engines sharing a store need clocks that roughly agree.
      */
     List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit);
 

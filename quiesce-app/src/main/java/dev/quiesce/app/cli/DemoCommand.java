@@ -72,16 +72,19 @@ public final class DemoCommand implements Callable<Integer> {
         Path home = Files.createTempDirectory("quiesce-demo-");
         Path landing = home.resolve("landing");
         Files.createDirectories(landing);
+        // Firehose holds records up to its buffer interval (60-900 s) unless its size hint fills first.
+        // The note's 3 checks x 30 s of quiet outlast a 60 s buffer; against a 90 s buffer they can call
+        // it early, which is the note's warning about sampling a slow producer too fast.
         Duration bufferInterval = Duration.ofSeconds(60 / SCALE);
         Duration delay = Duration.ofMillis(30_000 / SCALE);
-        int maxRecords = Math.max(50, producers * records / 6);
+        int maxRecords = producers * records;
         PolicySpec policy = new PolicySpec(StableCount.builder().window(3).delay(DelayStrategy.constant(delay)).build(),
                 Guards.NONE.withDeadline(Duration.ofMinutes(2)));
 
         out.printf("quiesce demo: the founding note's scenario, time scaled 1:%d (1 s here is %d s real)%n", SCALE, SCALE);
-        out.printf("  %d producers push %,d records into a Firehose stand-in that writes an object every %d records%n",
-                producers, producers * records, maxRecords);
-        out.printf("  or every %s (Firehose's 60 s buffer), into %s%n", fmt(bufferInterval), landing);
+        out.printf("  %d producers push %,d records into a Firehose stand-in that buffers them and writes an object%n",
+                producers, producers * records);
+        out.printf("  every %s (a 60 s buffer interval), into %s%n", fmt(bufferInterval), landing);
         out.printf("  quiesce watches it: stable count, window 3, delay %s (the note's 30 s), state in SQLite%n%n",
                 fmt(delay));
         out.flush();
@@ -130,6 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
                     out.flush();
                 }
                 Observation end = awaitEnd(db, completedAt);
+                awaitDrained(firehose);
                 long total = (long) producers * records;
                 FirehoseStandIn.Delivery last = lastDelivery.get();
                 Duration lag = Duration.between(last.landedAt(), end.finishedAt());
@@ -143,6 +147,13 @@ public final class DemoCommand implements Callable<Integer> {
                         since(t0, returned), landedWhenReturned, total, total - landedWhenReturned);
                 out.printf("  (the note's loop sends one more delayed message before calling the service: it would finish %s later)%n",
                         fmt(delay));
+                if (end.state() == ObservationState.COMPLETE && end.finishedAt().isBefore(last.landedAt())) {
+                    out.printf("%n  FALSE COMPLETE: quiesce decided before the last object landed. Stable count needs"
+                            + " window x delay of quiet longer than the stream's buffer interval (%s here).%n",
+                            fmt(bufferInterval));
+                    out.flush();
+                    return 1;
+                }
                 out.flush();
                 return end.state() == ObservationState.COMPLETE ? ExitCodes.COMPLETE : ExitCodes.of(end.state());
             } finally {
@@ -164,8 +175,8 @@ public final class DemoCommand implements Callable<Integer> {
             for (int p = 0; p < producers; p++) {
                 int producer = p;
                 Random random = new Random(seed + p);
-                // producers run 3-6 s (90-180 s real), pacing their records evenly with jitter
-                long budgetMs = 3000 + random.nextInt(3000);
+                // producers run 5.5-8 s (165-240 s real), pacing their records evenly with jitter
+                long budgetMs = 5500 + random.nextInt(2500);
                 running.add(CompletableFuture.runAsync(() -> {
                     for (int r = 0; r < records; r++) {
                         firehose.put("{\"producer\":" + producer + ",\"record\":" + r + "}");
@@ -189,6 +200,13 @@ public final class DemoCommand implements Callable<Integer> {
             if (!o.state().open() && notified.get() != null) {
                 return o;
             }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until the stream has written every record it accepted. */
+    private static void awaitDrained(FirehoseStandIn firehose) throws InterruptedException {
+        while (firehose.buffered() > 0) {
             Thread.sleep(50);
         }
     }

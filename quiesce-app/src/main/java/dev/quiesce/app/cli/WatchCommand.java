@@ -29,7 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -187,7 +189,8 @@ public final class WatchCommand implements Callable<Integer> {
                 }
                 source.start(engine.monitor()::accept);
                 try {
-                    return awaitEnd(engine, store, db, observationId, deadLetterFile);
+                    Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
+                    return awaitEnd(store, db, observationId, ours, deadLetterFile);
                 } finally {
                     source.close();
                 }
@@ -199,14 +202,19 @@ public final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private int awaitEnd(Engine engine, JdbcObservationStore store, SqliteDatabase db, String observationId,
+    /**
+     * Waits for the observation to end and for this run's notifiers to finish with its events (entries
+     * for notifiers of another run on the same state file do not hold the exit).
+     */
+    private int awaitEnd(JdbcObservationStore store, SqliteDatabase db, String observationId, Set<String> ours,
                          Path deadLetterFile) throws InterruptedException {
         ProgressLine progress = ProgressLine.forTerminal(System.console() != null, System.err);
         while (true) {
             Observation o = store.find(observationId).orElseThrow();
             progress.show(o, db.tallyStore().tally(o.datasetId()));
             if (!o.state().open()) {
-                List<OutboxEntry> entries = store.entriesOf(observationId);
+                List<OutboxEntry> entries = store.entriesOf(observationId).stream()
+                        .filter(e -> ours.contains(e.notifier())).toList();
                 if (entries.stream().noneMatch(e -> e.status() == OutboxEntry.Status.PENDING)) {
                     progress.finish(o, db.tallyStore().tally(o.datasetId()));
                     List<OutboxEntry> dead = entries.stream()
