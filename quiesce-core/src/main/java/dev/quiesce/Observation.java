@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.policy.PolicySpec;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One watch over one dataset run: its policy, its state, its progress.
@@ -26,6 +27,8 @@ import java.time.Instant;
  * @param progress checks and unchanged streak
  * @param transitions state changes so far
  * @param reason why it reached its current state, in words; empty while open
+ * @param notifiers names of the notifiers its lifecycle events go to, fixed at the start so that any
+ *     engine sharing the store writes the same outbox entries for a transition
  */
 public record Observation(
         String id,
@@ -39,7 +42,8 @@ public record Observation(
         Instant nextCheckAt,
         Progress progress,
         int transitions,
-        String reason) {
+        String reason,
+        List<String> notifiers) {
 
     public Observation {
         requireNonNull(id, "id");
@@ -55,24 +59,36 @@ public record Observation(
         if (version < 1) {
             throw new IllegalArgumentException("version must be >= 1, was " + version);
         }
+        notifiers = List.copyOf(notifiers);
+        for (String n : notifiers) {
+            if (n.isBlank() || n.contains(",")) {
+                throw new IllegalArgumentException("notifier names must be non-blank without commas, was '" + n + "'");
+            }
+        }
     }
 
     /** A new WAITING observation; its only scheduled check is the earliest guard time, if any. */
-    public static Observation start(String id, String datasetId, PolicySpec spec, Instant now) {
+    public static Observation start(String id, String datasetId, PolicySpec spec, List<String> notifiers,
+                                    Instant now) {
         return new Observation(id, datasetId, spec, ObservationState.WAITING, 1, now, null, null,
-                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "");
+                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "", notifiers);
+    }
+
+    /** A new WAITING observation that notifies nobody. */
+    public static Observation start(String id, String datasetId, PolicySpec spec, Instant now) {
+        return start(id, datasetId, spec, List.of(), now);
     }
 
     /** WAITING to ACTIVE at {@code now}, having seen change sequence {@code seenSeq}. */
     public Observation activate(Instant now, Instant firstCheckAt, long seenSeq) {
         return new Observation(id, datasetId, spec, ObservationState.ACTIVE, version + 1, startedAt, now, null,
-                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival");
+                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival", notifiers);
     }
 
     /** Same state, new progress and next check. */
     public Observation checked(Progress next, Instant nextCheck) {
         return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, null,
-                nextCheck, next, transitions, reason);
+                nextCheck, next, transitions, reason, notifiers);
     }
 
     /** To a final state. */
@@ -81,6 +97,6 @@ public record Observation(
             throw new IllegalArgumentException("not a final state: " + to);
         }
         return new Observation(id, datasetId, spec, to, version + 1, startedAt, activatedAt, now,
-                null, last, transitions + 1, why);
+                null, last, transitions + 1, why, notifiers);
     }
 }

@@ -41,6 +41,7 @@ public final class Observer {
     private final TallyStore tallies;
     private final Scheduler scheduler;
     private final Clock clock;
+    /** Only their names are used here: which events each wants is the relay's business. */
     private final List<Notifier> notifiers;
 
     public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
@@ -73,12 +74,18 @@ public final class Observer {
     }
 
     /**
-     * Starts an observation of a dataset, or returns the existing one with this id unchanged (so a
-     * restarted process resumes it). If the dataset already has arrivals it is activated at once.
+     * Starts an observation of a dataset whose events go to every notifier of this observer, or returns
+     * the existing one with this id unchanged (so a restarted process resumes it). If the dataset
+     * already has arrivals it is activated at once.
      */
     public Observation start(String id, String datasetId, PolicySpec spec) {
+        return start(id, datasetId, spec, notifiers.stream().map(Notifier::name).toList());
+    }
+
+    /** As {@link #start(String, String, PolicySpec)}, with the events going to the named notifiers. */
+    public Observation start(String id, String datasetId, PolicySpec spec, List<String> notifierNames) {
         Instant now = clock.instant();
-        Observation fresh = Observation.start(id, datasetId, spec, now);
+        Observation fresh = Observation.start(id, datasetId, spec, notifierNames, now);
         if (store.create(fresh)) {
             LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
             if (fresh.nextCheckAt() != null) {
@@ -243,10 +250,8 @@ public final class Observer {
                     EventType.into(next.state()), next.id(), next.datasetId(), next.transitions(),
                     next.finishedAt() != null ? next.finishedAt() : next.activatedAt(), tally,
                     next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt());
-            for (Notifier n : notifiers) {
-                if (n.accepts(event)) {
-                    entries.add(OutboxEntry.pending(event, n.name()));
-                }
+            for (String n : next.notifiers()) {
+                entries.add(OutboxEntry.pending(event, n));
             }
         }
         if (!store.compareAndSet(next, entries)) {

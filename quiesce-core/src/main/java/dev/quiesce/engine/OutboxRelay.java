@@ -75,6 +75,11 @@ public final class OutboxRelay {
                     entry.event().id(), entry.notifier(), later);
             return false;
         }
+        if (!notifier.accepts(entry.event())) {
+            outbox.delivered(entry.key());
+            LOG.debug("notify.skipped event={} notifier={} reason=not_wanted", entry.event().id(), entry.notifier());
+            return false;
+        }
         try {
             notifier.deliver(entry.event());
             outbox.delivered(entry.key());

@@ -13,7 +13,10 @@ public interface Notifier {
     /** The name outbox entries refer to; unique among the notifiers of one engine. */
     String name();
 
-    /** Whether this notifier wants the event; by default only final ones (completed, timed out, ...). */
+    /**
+     * Whether this notifier wants the event; by default only final ones (completed, timed out, ...).
+     * Events it does not want are marked delivered without a call to {@link #deliver}.
+     */
     default boolean accepts(LifecycleEvent event) {
         return event.type().terminal();
     }

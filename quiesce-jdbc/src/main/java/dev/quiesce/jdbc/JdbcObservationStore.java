@@ -41,7 +41,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
 
     private static final String OPEN = "state IN ('WAITING', 'ACTIVE')";
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
-            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason";
+            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -58,7 +58,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -84,7 +84,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
             int updated;
             try (PreparedStatement p = c.prepareStatement("UPDATE observation SET dataset_id = ?, spec = ?,"
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
-                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?"
+                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?"
                     + " WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
@@ -245,6 +245,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setLong(i++, o.progress().lastSeenSeq());
         p.setInt(i++, o.transitions());
         p.setString(i++, o.reason());
+        p.setString(i++, String.join(",", o.notifiers()));
         return i;
     }
 
@@ -263,11 +264,16 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     dialect.getInstant(rs, "next_check_at"),
                     new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq")),
                     rs.getInt("transitions"),
-                    rs.getString("reason"));
+                    rs.getString("reason"),
+                    names(rs.getString("notifiers")));
         } catch (RuntimeException e) {
             // a row this build cannot read (edited by hand, or by another program) is a store fault, not bad input
             throw new StoreException(dialect.label() + " observation '" + id + "' is unreadable: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> names(String joined) {
+        return joined.isEmpty() ? List.of() : List.of(joined.split(","));
     }
 
     private OutboxEntry entry(ResultSet rs) throws SQLException {

@@ -76,7 +76,8 @@ enum Sqlite implements Dialect {
                             + " streak INTEGER NOT NULL,"
                             + " last_seen_seq INTEGER NOT NULL,"
                             + " transitions INTEGER NOT NULL,"
-                            + " reason TEXT NOT NULL)",
+                            + " reason TEXT NOT NULL,"
+                            + " notifiers TEXT NOT NULL)",
                     // partial indexes: finished observations pile up but are never due and never open
                     "CREATE INDEX observation_due ON observation (next_check_at) WHERE " + OPEN,
                     "CREATE INDEX observation_open ON observation (dataset_id) WHERE " + OPEN,

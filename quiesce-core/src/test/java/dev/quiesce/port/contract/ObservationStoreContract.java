@@ -55,7 +55,8 @@ public abstract class ObservationStoreContract {
     void everyFieldSurvivesARoundTrip() {
         ObservationStore store = newStore();
         Observation o = Observation.start("obs-1", "events",
-                new PolicySpec(InactivityPeriod.of(Duration.ofMillis(1500)), Guards.NONE), T0);
+                new PolicySpec(InactivityPeriod.of(Duration.ofMillis(1500)), Guards.NONE),
+                List.of("stdout", "webhook"), T0);
         store.create(o);
         Observation active = o.activate(T0.plusMillis(1234), T0.plusSeconds(9), 7)
                 .checked(new Progress(3, 2, 9), T0.plusSeconds(99));
