@@ -165,4 +165,30 @@ class WatchCommandTest {
         }
         assertThat(Files.readAllLines(notified)).hasSize(1);
     }
+
+    @Test
+    void cancelFromAnotherProcessEndsTheWatchWithCodeFiveAndNotifies() throws Exception {
+        Path data = data();
+        Path state = tmp.resolve("state.db");
+        Path notified = tmp.resolve("notified.txt");
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--json",
+                "--state", state.toString(), "--notify-command", "echo \"$QUIESCE_TYPE\" >> " + notified)) {
+            await().atMost(LIMIT).until(() -> Files.exists(state) && watch.stdout().isEmpty() && watch.isAlive()
+                    && cancel(state, data) == 0);
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isEqualTo(ExitCodes.CANCELLED);
+            assertThat(events(watch.stdout())).extracting(e -> e.get("type").asText()).containsExactly("CANCELLED");
+            assertThat(Files.readAllLines(notified)).containsExactly("CANCELLED");
+        }
+        try (QuiesceProcess again = QuiesceProcess.start(tmp, "cancel", data.toString(), "--state", state.toString())) {
+            assertThat(again.exitCode(LIMIT)).isEqualTo(1);
+            assertThat(again.stderr()).contains("had already ended: CANCELLED");
+        }
+    }
+
+    /** Runs {@code quiesce cancel}; 64 until the watch has created its observation. */
+    private int cancel(Path state, Path data) {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "cancel", data.toString(), "--state", state.toString())) {
+            return q.exitCode(LIMIT);
+        }
+    }
 }
