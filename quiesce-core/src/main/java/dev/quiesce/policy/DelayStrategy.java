@@ -24,7 +24,7 @@ public interface DelayStrategy {
     /** The note's default: always {@code d}. */
     static DelayStrategy constant(Duration d) {
         requirePositive(d, "delay");
-        return new Named("constant", d, streak -> d);
+        return new NamedDelay("constant:" + Durations.format(d), streak -> d);
     }
 
     /** The note's first variant: {@code d} at streak 0, else {@code floor(d / streak)}. */
@@ -32,7 +32,8 @@ public interface DelayStrategy {
         requirePositive(d, "delay");
         long unit = unitMillis(d);
         long base = d.toMillis() / unit;
-        return new Named("divided", d, streak -> streak == 0 ? d : Duration.ofMillis(base / streak * unit));
+        return new NamedDelay("divided:" + Durations.format(d),
+                streak -> streak == 0 ? d : Duration.ofMillis(base / streak * unit));
     }
 
     /** The note's second variant: {@code ceil(d * e^-streak)}. */
@@ -40,7 +41,7 @@ public interface DelayStrategy {
         requirePositive(d, "delay");
         long unit = unitMillis(d);
         double base = (double) d.toMillis() / unit;
-        return new Named("decay", d,
+        return new NamedDelay("decay:" + Durations.format(d),
                 streak -> Duration.ofMillis((long) Math.ceil(base * Math.exp(-streak)) * unit));
     }
 
@@ -59,33 +60,10 @@ public interface DelayStrategy {
             throw new InvalidConfigurationException(
                     "backoff max (" + Durations.format(max) + ") must be >= delay (" + Durations.format(d) + ")");
         }
-        return new DelayStrategy() {
-            @Override
-            public Duration next(int streak) {
-                double ms = d.toMillis() * Math.pow(factor, streak);
-                return ms >= max.toMillis() ? max : Duration.ofMillis((long) ms);
-            }
-
-            @Override
-            public String spec() {
-                return "backoff:" + Durations.format(d) + ":" + factor + ":" + Durations.format(max);
-            }
-
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof DelayStrategy && ((DelayStrategy) o).spec().equals(spec());
-            }
-
-            @Override
-            public int hashCode() {
-                return spec().hashCode();
-            }
-
-            @Override
-            public String toString() {
-                return spec();
-            }
-        };
+        return new NamedDelay("backoff:" + Durations.format(d) + ":" + factor + ":" + Durations.format(max), streak -> {
+            double ms = d.toMillis() * Math.pow(factor, streak);
+            return ms >= max.toMillis() ? max : Duration.ofMillis((long) ms);
+        });
     }
 
     private static long unitMillis(Duration d) {
@@ -99,47 +77,6 @@ public interface DelayStrategy {
         }
         if (d.getNano() % 1_000_000 != 0) {
             throw new InvalidConfigurationException(name + " must be a whole number of milliseconds, was " + d);
-        }
-    }
-
-    /** A strategy named by kind and base delay, equal to any other with the same spec. */
-    final class Named implements DelayStrategy {
-        private final String kind;
-        private final Duration base;
-        private final java.util.function.IntFunction<Duration> delays;
-
-        private Named(String kind, Duration base, java.util.function.IntFunction<Duration> delays) {
-            this.kind = kind;
-            this.base = base;
-            this.delays = delays;
-        }
-
-        @Override
-        public Duration next(int streak) {
-            if (streak < 0) {
-                throw new IllegalArgumentException("streak must be >= 0, was " + streak);
-            }
-            return delays.apply(streak);
-        }
-
-        @Override
-        public String spec() {
-            return kind + ":" + Durations.format(base);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DelayStrategy && ((DelayStrategy) o).spec().equals(spec());
-        }
-
-        @Override
-        public int hashCode() {
-            return spec().hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return spec();
         }
     }
 }
