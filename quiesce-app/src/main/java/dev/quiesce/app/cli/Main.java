@@ -1,6 +1,7 @@
 package dev.quiesce.app.cli;
 
 import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.QuiesceException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +57,11 @@ public final class Main implements Runnable {
         if (e instanceof InvalidConfigurationException) {
             err.println("quiesce: " + e.getMessage());
             return ExitCodes.USAGE;
+        }
+        if (e instanceof QuiesceException) {
+            // a store or delivery failure with a message of its own: say it plainly
+            err.println("quiesce: " + e.getMessage());
+            return ExitCodes.INTERNAL;
         }
         err.println("quiesce: internal error: " + e);
         if (System.getenv("QUIESCE_DEBUG") != null) {
