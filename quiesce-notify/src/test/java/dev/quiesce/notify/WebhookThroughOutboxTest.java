@@ -1,4 +1,4 @@
-package dev.quiesce.app.notify;
+package dev.quiesce.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.quiesce.app.notify;
+package dev.quiesce.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.quiesce.app.notify;
+package dev.quiesce.notify;
 
 import dev.quiesce.LifecycleEvent;
 import io.cloudevents.CloudEvent;

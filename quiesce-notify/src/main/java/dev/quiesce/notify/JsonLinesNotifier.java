@@ -1,4 +1,4 @@
-package dev.quiesce.app.notify;
+package dev.quiesce.notify;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.quiesce.app.notify;
+package dev.quiesce.notify;
 
 import dev.quiesce.EventType;
 import dev.quiesce.LifecycleEvent;
