@@ -12,15 +12,16 @@ import java.time.ZoneOffset;
 
 /**
  * Turns a lifecycle event into a CloudEvents 1.0 event and its structured-mode JSON
- * ({@code application/cloudevents+json}). Thread-safe.
+ * ({@code application/cloudevents+json}): the one shape every notifier (webhook, SNS, SQS,
+ * EventBridge) carries, so receivers parse a single format. Thread-safe.
  */
-final class StructuredCloudEvent {
+public final class StructuredCloudEvent {
 
     /** The CloudEvents {@code source} used unless configured otherwise. */
-    static final URI DEFAULT_SOURCE = URI.create("urn:quiesce");
+    public static final URI DEFAULT_SOURCE = URI.create("urn:quiesce");
 
     /** Media type of the {@code data} attribute. */
-    static final String DATA_CONTENT_TYPE = "application/json";
+    public static final String DATA_CONTENT_TYPE = "application/json";
 
     private static final EventFormat FORMAT = resolveFormat();
 
@@ -31,7 +32,7 @@ final class StructuredCloudEvent {
      * The CloudEvent: id = event id, type = {@link dev.quiesce.EventType#cloudEventType()}, subject =
      * dataset id, time = event time (UTC), data = the event fields as JSON.
      */
-    static CloudEvent of(LifecycleEvent event, URI source) {
+    public static CloudEvent of(LifecycleEvent event, URI source) {
         return CloudEventBuilder.v1()
                 .withId(event.id())
                 .withType(event.type().cloudEventType())
@@ -44,7 +45,7 @@ final class StructuredCloudEvent {
     }
 
     /** The structured-mode JSON bytes (UTF-8) of {@link #of}. */
-    static byte[] serialize(LifecycleEvent event, URI source) {
+    public static byte[] serialize(LifecycleEvent event, URI source) {
         return FORMAT.serialize(of(event, source));
     }
 
