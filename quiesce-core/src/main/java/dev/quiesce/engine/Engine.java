@@ -1,6 +1,7 @@
 package dev.quiesce.engine;
 
 import dev.quiesce.Dataset;
+import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.DeadLetters;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.ObservationStore;
@@ -42,10 +43,10 @@ public final class Engine implements AutoCloseable {
         this.observations = b.observations;
         this.outbox = b.outbox;
         this.scheduler = new InProcessScheduler(b.clock, b.maxIdle);
-        Scheduler s = b.drivenExternally ? Scheduler.none() : scheduler;
+        Scheduler s = b.external != null ? b.external : b.drivenExternally ? Scheduler.none() : scheduler;
         this.observer = new Observer(b.observations, b.tallies, s, b.clock, b.notifiers);
         this.router = new Router(b.datasets);
-        this.monitor = new Monitor(b.tallies, router, observer);
+        this.monitor = new Monitor(b.tallies, router, observer, b.autoStart);
         this.relay = new OutboxRelay(b.outbox, b.notifiers, b.backoff, b.deadLetters, b.clock, b.lease);
     }
 
@@ -109,6 +110,8 @@ public final class Engine implements AutoCloseable {
         private Duration maxIdle = Duration.ofSeconds(1);
         private Duration lease = Duration.ofMinutes(1);
         private boolean drivenExternally;
+        private PolicySpec autoStart;
+        private Scheduler external;
 
         private Builder() {
         }
@@ -159,6 +162,18 @@ public final class Engine implements AutoCloseable {
         /** How long a claimed outbox entry is withheld from other engines; default 1 min. */
         public Builder lease(Duration lease) {
             this.lease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** Starts an observation with this policy at a dataset's first arrival (see {@link Monitor}). */
+        public Builder autoStart(PolicySpec spec) {
+            this.autoStart = Objects.requireNonNull(spec, "spec");
+            return this;
+        }
+
+        /** Uses this scheduler instead of the in-process one (an SQS queue, say); {@link #start()} is then not needed. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.external = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

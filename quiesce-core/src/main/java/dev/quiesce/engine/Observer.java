@@ -96,6 +96,11 @@ public final class Observer {
         return store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
     }
 
+    /** Whether the dataset has a WAITING or ACTIVE observation. */
+    public boolean hasOpen(String datasetId) {
+        return !store.openFor(datasetId).isEmpty();
+    }
+
     /** Activates every WAITING observation of a dataset that now has arrivals. */
     public void arrived(String datasetId) {
         for (Observation o : store.openFor(datasetId)) {

@@ -1,0 +1,77 @@
+package dev.quiesce.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Dataset;
+import dev.quiesce.Observation;
+import dev.quiesce.ObservationState;
+import dev.quiesce.memory.InMemoryObservationStore;
+import dev.quiesce.memory.InMemoryTallyStore;
+import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.contract.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MonitorTest {
+
+    private static final Instant T0 = Instant.parse("2024-05-01T23:59:00Z");
+
+    private final MutableClock clock = MutableClock.at(T0);
+    private final InMemoryObservationStore store = new InMemoryObservationStore();
+    private final InMemoryTallyStore tallies = new InMemoryTallyStore();
+    private final Engine engine = Engine.builder().tallies(tallies).store(store).clock(clock)
+            .dataset(Dataset.of("events", "bucket", "events/"))
+            .dataset(Dataset.of("clicks", "bucket", "events/clicks/"))
+            .autoStart(PolicySpec.stable(3, Duration.ofSeconds(10)))
+            .drivenExternally().build();
+
+    private void put(String key, Instant at) {
+        engine.monitor().accept(Arrival.created("bucket", key, 1, at, key + at));
+    }
+
+    @Test
+    void routesByLongestPrefixAndCountsUnroutedUnderTheBucket() {
+        put("events/a", T0);
+        put("events/clicks/b", T0);
+        put("elsewhere/c", T0);
+        assertThat(tallies.tally("events").objects()).isEqualTo(1);
+        assertThat(tallies.tally("clicks").objects()).isEqualTo(1);
+        assertThat(tallies.tally("bucket").objects()).isEqualTo(1);
+    }
+
+    @Test
+    void firstArrivalStartsOneActiveRunPerDatasetAndDay() {
+        put("events/a", T0);
+        put("events/b", T0.plusSeconds(5));
+        Observation run = store.find("events/2024-05-01").orElseThrow();
+        assertThat(run.state()).isEqualTo(ObservationState.ACTIVE);
+        assertThat(store.list(10)).extracting(Observation::id).containsExactly("events/2024-05-01");
+    }
+
+    @Test
+    void aFinishedRunIsNotStartedAgainButTheNextDayIs() {
+        put("events/a", T0);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            engine.runOnce();
+        }
+        assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.COMPLETE);
+        put("events/late", T0.plusSeconds(31));
+        assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.COMPLETE);
+        put("events/next-day", T0.plusSeconds(120));
+        assertThat(store.find("events/2024-05-02").orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
+    }
+
+    @Test
+    void redeliveriesDoNotStartAnything() {
+        Arrival a = Arrival.created("bucket", "events/a", 1, T0, "s1");
+        engine.monitor().accept(a);
+        store.find("events/2024-05-01").orElseThrow();
+        engine.observer().cancel("events/2024-05-01", "test");
+        engine.monitor().accept(a);
+        assertThat(store.list(10)).extracting(Observation::id)
+                .containsExactly("events/2024-05-01");
+    }
+}
