@@ -1,0 +1,117 @@
+package dev.quiesce.aws.lambda;
+
+import dev.quiesce.Dataset;
+import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
+import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
+import dev.quiesce.aws.notify.EventBridgeNotifier;
+import dev.quiesce.aws.notify.SnsNotifier;
+import dev.quiesce.aws.notify.SqsNotifier;
+import dev.quiesce.aws.s3.S3EventParser;
+import dev.quiesce.aws.sqs.SqsScheduler;
+import dev.quiesce.engine.Backoff;
+import dev.quiesce.engine.Engine;
+import dev.quiesce.notify.WebhookNotifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds the engine the Lambda handlers share: DynamoDB stores, the SQS scheduler, the configured
+ * notifiers and the S3 event parser. Built once per cold start; thread-safe afterwards.
+ */
+public final class AwsWiring {
+
+    /**
+     * The AWS clients, each {@code null} when the configuration does not need it.
+     *
+     * @param dynamo DynamoDB
+     * @param sqs SQS (check queue, and the SQS notifier)
+     * @param sns SNS notifier's client
+     * @param events EventBridge notifier's client
+     */
+    public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
+
+        /** Clients from the Lambda environment (region and credentials from the default chains). */
+        public static Clients forConfig(AwsConfig config) {
+            return new Clients(
+                    DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                    SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                    config.snsTopicArn() == null ? null
+                            : SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                    config.eventBus() == null ? null
+                            : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+        }
+    }
+
+    private final AwsConfig config;
+    private final Engine engine;
+    private final SqsScheduler scheduler;
+    private final S3EventParser parser;
+
+    private AwsWiring(AwsConfig config, Clients clients, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clients, "clients");
+        this.scheduler = new SqsScheduler(clients.sqs(), config.checkQueueUrl(), clock);
+        DynamoDbObservationStore observations = new DynamoDbObservationStore(clients.dynamo(), config.observationTable());
+        Engine.Builder b = Engine.builder()
+                .tallies(new DynamoDbTallyStore(clients.dynamo(), config.tallyTable(), config.tallyShards()))
+                .store(observations)
+                .clock(clock)
+                .scheduler(scheduler)
+                .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), config.notifyAttempts()))
+                .lease(Duration.ofMinutes(2));
+        for (Dataset d : config.datasets()) {
+            b.dataset(d);
+        }
+        if (config.autoStart()) {
+            b.autoStart(config.policy());
+        }
+        if (config.snsTopicArn() != null) {
+            b.notifier(new SnsNotifier(clients.sns(), config.snsTopicArn()));
+        }
+        if (config.sqsQueueUrl() != null) {
+            b.notifier(new SqsNotifier(clients.sqs(), config.sqsQueueUrl()));
+        }
+        if (config.eventBus() != null) {
+            b.notifier(new EventBridgeNotifier(clients.events(), config.eventBus(), config.source().toString()));
+        }
+        if (config.webhookUrl() != null) {
+            b.notifier(WebhookNotifier.builder(config.webhookUrl()).secret(config.webhookSecret())
+                    .source(config.source()).timeout(Duration.ofSeconds(10)).build());
+        }
+        this.engine = b.build();
+        this.parser = S3EventParser.create();
+    }
+
+    /** Reads and validates the environment and builds clients from the Lambda runtime's defaults. */
+    public static AwsWiring fromEnvironment() {
+        AwsConfig config = AwsConfig.fromEnvironment();
+        return new AwsWiring(config, Clients.forConfig(config), Clock.systemUTC());
+    }
+
+    /** Wiring over given clients and clock (tests, other runtimes). */
+    public static AwsWiring of(AwsConfig config, Clients clients, Clock clock) {
+        return new AwsWiring(config, clients, clock);
+    }
+
+    public AwsConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public SqsScheduler scheduler() {
+        return scheduler;
+    }
+
+    public S3EventParser parser() {
+        return parser;
+    }
+}

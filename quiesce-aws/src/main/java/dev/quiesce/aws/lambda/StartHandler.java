@@ -1,0 +1,74 @@
+package dev.quiesce.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.MalformedEventException;
+import dev.quiesce.Observation;
+import dev.quiesce.policy.PolicySpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * Starts an observation explicitly: from an EventBridge schedule (constant input) or a direct invoke.
+ * Input: {@code {"dataset": "events", "id": "events/2024-05-01", "policy": "stable window=3 delay=constant:30s"}};
+ * {@code id} defaults to {@code <dataset>/<today, UTC>} and {@code policy} to the configured one.
+ * Starting an id that exists returns it unchanged. Answers with the observation's id, state and version.
+ */
+public final class StartHandler implements RequestStreamHandler {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AwsWiring wiring;
+    private final Clock clock;
+
+    /** For the Lambda runtime: configuration from the environment. */
+    public StartHandler() {
+        this(Cold.wiring(), Clock.systemUTC());
+    }
+
+    /** For tests and other runtimes. */
+    public StartHandler(AwsWiring wiring, Clock clock) {
+        this.wiring = wiring;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode in;
+        try {
+            in = JSON.readTree(input);
+        } catch (IOException e) {
+            throw new MalformedEventException("start input is not JSON: " + e.getMessage(), e);
+        }
+        // an EventBridge scheduled event wraps a custom input in "detail" when not given as constant input
+        JsonNode body = in != null && in.has("detail") && in.get("detail").isObject() ? in.get("detail") : in;
+        if (body == null || !body.hasNonNull("dataset") || !body.get("dataset").isTextual()) {
+            throw new MalformedEventException("start input needs a \"dataset\" string, e.g. {\"dataset\": \"events\"}");
+        }
+        String dataset = body.get("dataset").asText();
+        String id = body.hasNonNull("id") ? body.get("id").asText()
+                : dataset + "/" + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        PolicySpec policy = wiring.config().policy();
+        if (body.hasNonNull("policy")) {
+            try {
+                policy = PolicySpec.parse(body.get("policy").asText());
+            } catch (InvalidConfigurationException e) {
+                throw new MalformedEventException("start input has a bad policy: " + e.getMessage(), e);
+            }
+        }
+        Observation o = wiring.engine().observer().start(id, dataset, policy);
+        wiring.engine().relay().deliverDue();
+        ObjectNode out = JSON.createObjectNode()
+                .put("id", o.id()).put("dataset", o.datasetId()).put("state", o.state().name())
+                .put("version", o.version()).put("policy", o.spec().text());
+        JSON.writeValue(output, out);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.quiesce.aws.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The SAM template parses, every reference in it resolves, and every handler it names exists. */
+class SamTemplateTest {
+
+    private static final Set<String> PSEUDO = Set.of("AWS::AccountId", "AWS::Region", "AWS::StackName",
+            "AWS::StackId", "AWS::Partition", "AWS::NoValue", "AWS::URLSuffix", "AWS::NotificationARNs");
+    private static final Pattern SUB_VAR = Pattern.compile("\\$\\{([^}!][^}]*)}");
+
+    private static Map<String, Object> template;
+    private static Map<String, Object> resources;
+    private static Set<String> parameters;
+    private static Set<String> conditions;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws Exception {
+        template = SamTemplate.load();
+        resources = (Map<String, Object>) template.get("Resources");
+        parameters = ((Map<String, Object>) template.getOrDefault("Parameters", Map.of())).keySet();
+        conditions = ((Map<String, Object>) template.getOrDefault("Conditions", Map.of())).keySet();
+    }
+
+    @Test
+    void isASamTemplateWithTheNotesArchitecture() {
+        assertThat(template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
+        assertThat(types()).contains("AWS::KinesisFirehose::DeliveryStream", "AWS::S3::Bucket", "AWS::SQS::Queue",
+                "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::Serverless::Function");
+    }
+
+    @Test
+    void everyReferenceResolves() {
+        List<String> unresolved = new ArrayList<>();
+        for (SamTemplate.Intrinsic i : SamTemplate.intrinsics(template)) {
+            switch (i.function()) {
+                case "Ref":
+                    if (!refOk((String) i.argument())) {
+                        unresolved.add("!Ref " + i.argument());
+                    }
+                    break;
+                case "GetAtt":
+                    String target = i.argument() instanceof List ? (String) ((List<?>) i.argument()).get(0)
+                            : ((String) i.argument()).split("\\.")[0];
+                    if (!resources.containsKey(target)) {
+                        unresolved.add("!GetAtt " + i.argument());
+                    }
+                    break;
+                case "Sub":
+                    String text = i.argument() instanceof List ? (String) ((List<?>) i.argument()).get(0)
+                            : (String) i.argument();
+                    Set<String> local = i.argument() instanceof List
+                            ? ((Map<?, ?>) ((List<?>) i.argument()).get(1)).keySet().stream().map(String::valueOf)
+                                    .collect(java.util.stream.Collectors.toSet())
+                            : Set.of();
+                    Matcher m = SUB_VAR.matcher(text);
+                    while (m.find()) {
+                        String var = m.group(1);
+                        String head = var.contains(".") && !var.startsWith("AWS::") ? var.split("\\.")[0] : var;
+                        if (!local.contains(var) && !refOk(head)) {
+                            unresolved.add("!Sub ${" + var + "}");
+                        }
+                    }
+                    break;
+                case "If":
+                    String condition = (String) ((List<?>) i.argument()).get(0);
+                    if (!conditions.contains(condition)) {
+                        unresolved.add("!If " + condition);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        for (Map.Entry<String, Object> r : resources.entrySet()) {
+            Object dependsOn = ((Map<?, ?>) r.getValue()).get("DependsOn");
+            List<?> deps = dependsOn instanceof List ? (List<?>) dependsOn : dependsOn == null ? List.of() : List.of(dependsOn);
+            for (Object d : deps) {
+                if (!resources.containsKey(d)) {
+                    unresolved.add(r.getKey() + " DependsOn " + d);
+                }
+            }
+        }
+        assertThat(unresolved).isEmpty();
+    }
+
+    @Test
+    void everyHandlerExistsAndHasTheRightShape() throws Exception {
+        List<String> handlers = new ArrayList<>();
+        for (Object r : resources.values()) {
+            Map<?, ?> resource = (Map<?, ?>) r;
+            if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+                handlers.add((String) ((Map<?, ?>) resource.get("Properties")).get("Handler"));
+            }
+        }
+        assertThat(handlers).hasSize(4);
+        for (String h : handlers) {
+            String[] parts = h.split("::");
+            Class<?> type = Class.forName(parts[0]);
+            assertThat(parts[1]).isEqualTo("handleRequest");
+            assertThat(RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type))
+                    .as(h + " is a Lambda handler").isTrue();
+            if (RequestStreamHandler.class.isAssignableFrom(type)) {
+                assertThat(type.getMethod("handleRequest", InputStream.class, OutputStream.class, Context.class)).isNotNull();
+            }
+            assertThat(type.getConstructor()).as(h + " has the no-argument constructor Lambda calls").isNotNull();
+        }
+    }
+
+    @Test
+    void functionsReportPartialBatchFailuresFromTheirQueues() {
+        for (String fn : List.of("MonitorFunction", "ObserverFunction")) {
+            Map<?, ?> props = (Map<?, ?>) ((Map<?, ?>) resources.get(fn)).get("Properties");
+            Map<?, ?> events = (Map<?, ?>) props.get("Events");
+            Map<?, ?> sqs = (Map<?, ?>) ((Map<?, ?>) events.values().iterator().next()).get("Properties");
+            assertThat((List<?>) sqs.get("FunctionResponseTypes")).as(fn).containsExactly("ReportBatchItemFailures");
+        }
+    }
+
+    private static boolean refOk(String name) {
+        return parameters.contains(name) || resources.containsKey(name) || PSEUDO.contains(name);
+    }
+
+    private static Set<String> types() {
+        Set<String> t = new HashSet<>();
+        for (Object r : resources.values()) {
+            t.add((String) ((Map<?, ?>) r).get("Type"));
+        }
+        return t;
+    }
+}
