@@ -56,6 +56,7 @@ public final class EventBridgeNotifier implements Notifier {
     /**
      * A notifier with the CloudEvents source {@link StructuredCloudEvent#DEFAULT_SOURCE}.
      *
+     * @param client the EventBridge client; not closed by this notifier
      * @param busName the event bus name or ARN ({@code default} for the account's default bus)
      * @param source the EventBridge {@code Source} of every entry, e.g. {@code dev.quiesce}
      * @throws NullPointerException if an argument is null
@@ -67,6 +68,7 @@ public final class EventBridgeNotifier implements Notifier {
     }
 
     /**
+     * @param client the EventBridge client; not closed by this notifier
      * @param busName the event bus name or ARN ({@code default} for the account's default bus)
      * @param source the EventBridge {@code Source} of every entry, e.g. {@code dev.quiesce}
      * @param cloudEventSource the CloudEvents {@code source} attribute inside the detail

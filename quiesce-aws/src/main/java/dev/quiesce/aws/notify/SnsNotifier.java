@@ -52,6 +52,8 @@ public final class SnsNotifier implements Notifier {
     /**
      * A notifier with the CloudEvents source {@link StructuredCloudEvent#DEFAULT_SOURCE}.
      *
+     * @param client the SNS client; not closed by this notifier
+     * @param topicArn the topic to publish to; a FIFO topic when it ends in {@code .fifo}
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code topicArn} is blank
      */
@@ -60,6 +62,8 @@ public final class SnsNotifier implements Notifier {
     }
 
     /**
+     * @param client the SNS client; not closed by this notifier
+     * @param topicArn the topic to publish to; a FIFO topic when it ends in {@code .fifo}
      * @param source the CloudEvents {@code source} attribute of every event
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code topicArn} is blank

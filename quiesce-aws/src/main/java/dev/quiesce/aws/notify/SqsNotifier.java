@@ -50,6 +50,8 @@ public final class SqsNotifier implements Notifier {
     /**
      * A notifier with the CloudEvents source {@link StructuredCloudEvent#DEFAULT_SOURCE}.
      *
+     * @param client the SQS client; not closed by this notifier
+     * @param queueUrl the queue to send to; a FIFO queue when it ends in {@code .fifo}
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code queueUrl} is blank
      */
@@ -58,6 +60,8 @@ public final class SqsNotifier implements Notifier {
     }
 
     /**
+     * @param client the SQS client; not closed by this notifier
+     * @param queueUrl the queue to send to; a FIFO queue when it ends in {@code .fifo}
      * @param source the CloudEvents {@code source} attribute of every event
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code queueUrl} is blank

@@ -16,6 +16,10 @@ import dev.quiesce.StoreException;
  */
 public class SchedulingFailedException extends StoreException {
 
+    /**
+     * @param message what could not be scheduled, where, and the SDK's error
+     * @param cause the SDK exception
+     */
     public SchedulingFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.quiesce.MalformedEventException;
 import dev.quiesce.StoreException;
 import dev.quiesce.aws.testing.ElasticMq;
 import dev.quiesce.port.contract.MutableClock;
@@ -145,6 +146,23 @@ class SqsSchedulerTest {
         assertThat(scheduler.remainingWait(due)).isEmpty();
         assertThat(scheduler.resendIfEarly(due)).isFalse();
         assertThat(sent.delays()).containsExactly(1, 1);
+    }
+
+    @Test
+    void unreadableCheckMessageMovesToTheDeadLetterQueueAfterMaxReceives() {
+        String name = "poison-" + UUID.randomUUID();
+        String checks = sqs.createQueueWithDeadLetter(name, name + "-dlq", 2);
+        String dlq = client.getQueueUrl(r -> r.queueName(name + "-dlq")).queueUrl();
+        client.sendMessage(r -> r.queueUrl(checks).messageBody("{\"observationId\":"));
+
+        // a consumer that cannot parse the body leaves it on the queue; SQS gives up after two receives
+        await().atMost(ofSeconds(10)).until(() -> {
+            for (Message m : client.receiveMessage(r -> r.queueUrl(checks).visibilityTimeout(0).waitTimeSeconds(1))
+                    .messages()) {
+                assertThatThrownBy(() -> CheckMessage.parse(m.body())).isInstanceOf(MalformedEventException.class);
+            }
+            return !client.receiveMessage(r -> r.queueUrl(dlq)).messages().isEmpty();
+        });
     }
 
     @Test
