@@ -116,8 +116,11 @@ public final class Observer {
     }
 
     /**
-     * Runs the check of one observation if it is due and, when {@code expectedVersion} is given, still
-     * at that version (a queue message carries the version it was scheduled for).
+     * Runs the check of one observation if it is due. {@code expectedVersion} is the version a queue
+     * message was scheduled for; it is logged, not required: a duplicated or stale message is harmless
+     * because a check that already ran moved the due time on, and two racing checks are settled by the
+     * version compare-and-set. Running a due check from an older message keeps an observation alive
+     * when the message for its current version was lost.
      */
     public Outcome check(String id, Long expectedVersion) {
         Optional<Observation> found = store.find(id);
@@ -129,9 +132,12 @@ public final class Observer {
         if (!o.state().open()) {
             return Outcome.FINISHED;
         }
-        if ((expectedVersion != null && o.version() != expectedVersion)
-                || o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
+        if (o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
             return Outcome.NOT_DUE;
+        }
+        if (expectedVersion != null && o.version() != expectedVersion) {
+            LOG.debug("observation.check_from_older_message observation={} messageVersion={} version={}",
+                    id, expectedVersion, o.version());
         }
         Tally tally = tallies.tally(o.datasetId());
         if (o.state() == ObservationState.WAITING) {

@@ -133,13 +133,25 @@ class ObserverTest {
         Observation before = obs();
         assertThat(engine.observer().check("obs")).isEqualTo(Outcome.NOT_DUE);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(engine.observer().check("obs", before.version() - 1)).isEqualTo(Outcome.NOT_DUE);
         assertThat(engine.observer().check("obs", before.version())).isEqualTo(Outcome.CHECKED);
         // the same message delivered again: its version moved on, and the next check is not due
         assertThat(engine.observer().check("obs", before.version())).isEqualTo(Outcome.NOT_DUE);
         assertThat(engine.observer().check("obs")).isEqualTo(Outcome.NOT_DUE);
         assertThat(obs().progress().checks()).isEqualTo(1);
         assertThat(engine.observer().check("missing")).isEqualTo(Outcome.NOT_FOUND);
+    }
+
+    @Test
+    void aDueCheckRunsEvenFromAnOlderMessageSoALostMessageCannotStallIt() {
+        engine.observer().start("obs", "events", STABLE_10S);
+        arrive();
+        long activationVersion = obs().version();
+        clock.advance(Duration.ofSeconds(10));
+        engine.observer().check("obs", activationVersion);
+        // the message for the new version is lost; an older duplicate arrives once the next check is due
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(engine.observer().check("obs", activationVersion)).isEqualTo(Outcome.CHECKED);
+        assertThat(obs().progress().checks()).isEqualTo(2);
     }
 
     @Test
