@@ -56,13 +56,15 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * recording is idempotent and atomic per arrival. Shard items are created once, on first use, with a
  * conditional {@code PutItem} (a nested map path cannot be set on a missing item), and remembered.
  *
- * <p><b>Size.</b> A key entry takes about 95 bytes with S3 sequencers as tokens (20 + 17 per further
- * version, plus the token's length beyond 18); a shard therefore holds about 3,500 keys before 350 KB,
- * and the default of {@value #DEFAULT_SHARDS} shards about 55,000 keys per dataset. Choose
- * {@code shards} from the keys a dataset run may hold, not from its write rate alone: DynamoDB charges a
- * write by the item's size (one write unit per started KB) and a strongly consistent read by started
- * 4 KB, so fewer, fuller shards make arrivals dearer and more shards make each tally read dearer. An
- * item over 400 KB is refused by DynamoDB and surfaces as a {@link StoreException} saying so.
+ * <p><b>Size.</b> A key entry takes about 90 bytes with S3 sequencers as tokens and one version per key
+ * (measured: 89), plus 16 bytes per further version of the key and the latest token's length beyond 18
+ * characters; the object key itself is stored only as its digest, so its length does not count. A shard
+ * therefore holds about 3,500 keys before 350 KB, and the default of {@value #DEFAULT_SHARDS} shards about
+ * 55,000 keys per dataset. Choose {@code shards} from the keys a dataset may hold, not from its write rate
+ * alone: DynamoDB charges a write by the item's size (one write unit per started KB) and a strongly
+ * consistent read by started 4 KB, so fewer, fuller shards make each arrival dearer and more shards make
+ * each tally read dearer. An item over 400 KB is refused by DynamoDB and surfaces as a
+ * {@link StoreException} saying so.
  *
  * <p><b>Reading.</b> {@link #tally} sums the shards read with consistent {@code BatchGetItem}s (100 keys
  * each, unprocessed keys retried). {@link TallyStore.Recorded#tally()} is such a read as well.
