@@ -1,0 +1,652 @@
+package dev.quiesce.aws.dynamodb;
+
+import static dev.quiesce.aws.dynamodb.Values.failure;
+import static dev.quiesce.aws.dynamodb.Values.instant;
+import static dev.quiesce.aws.dynamodb.Values.instantOf;
+import static dev.quiesce.aws.dynamodb.Values.longOf;
+import static dev.quiesce.aws.dynamodb.Values.n;
+import static dev.quiesce.aws.dynamodb.Values.s;
+import static dev.quiesce.aws.dynamodb.Values.stringOf;
+
+import dev.quiesce.LifecycleEvent;
+import dev.quiesce.Observation;
+import dev.quiesce.ObservationNotFoundException;
+import dev.quiesce.ObservationState;
+import dev.quiesce.Progress;
+import dev.quiesce.StoreException;
+import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ObservationStore;
+import dev.quiesce.port.Outbox;
+import dev.quiesce.port.OutboxEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Observations and their outbox in one DynamoDB table: one item per observation, with the outbox
+ * entries of its lifecycle events kept on the same item.
+ *
+ * <p><b>Changes.</b> {@link #compareAndSet} is one conditional {@code UpdateItem} with
+ * {@code version = next.version - 1}; when the change carries outbox entries they are written by that
+ * same request, into the item's {@code outbox} map, so a change and its notifications are stored
+ * together or not at all, without transactions. Outbox bookkeeping (claim, delivered, retry, dead) is a
+ * conditional update on a separate {@code outboxVersion} counter and never moves the observation's own
+ * version; a change with entries checks both, so neither side can overwrite the other.
+ *
+ * <p><b>Indexes</b> (all sparse except {@code by-start}, all projecting every attribute):
+ * <ul>
+ *   <li>{@code due}: open observations with a next check, by next check time ({@link #due},
+ *       {@link #nextDueAt});
+ *   <li>{@code outbox-due}: observations with pending outbox entries, by the earliest next attempt
+ *       ({@link #claim}, {@link #nextAttemptAt});
+ *   <li>{@code open-by-dataset}: open observations by dataset ({@link #openFor});
+ *   <li>{@code by-start}: every observation by start time ({@link #list}).
+ * </ul>
+ * The {@code due}, {@code outbox-due} and {@code by-start} indexes have one constant partition value
+ * each, so they suit up to about a thousand observation writes a second. Index reads are eventually
+ * consistent: a listed observation may be a moment old, so callers re-read with {@link #find} before
+ * acting, as the observer does; claiming re-reads every item it leases.
+ *
+ * <p><b>Claiming</b> reads the earliest items of {@code outbox-due}, picks the earliest due pending
+ * entries, and leases each item's picks with one conditional update (on {@code outboxVersion}), so two
+ * engines, in one process or many, never both claim an entry while its lease lasts.
+ *
+ * <p>The policy is stored as {@link PolicySpec#text()}, events as {@link LifecycleEvent#encode()} and
+ * instants as decimal epoch seconds (exact to the nanosecond). An entry takes about 0.5 KB, so an
+ * observation item stays a few KB. Thread-safe and safe across processes; SDK failures surface as
+ * {@link StoreException} with the SDK exception as cause.
+ */
+public final class DynamoDbObservationStore implements ObservationStore, Outbox {
+
+    /** Index of open observations with a next check, by next check time. */
+    public static final String DUE_INDEX = "due";
+    /** Index of observations with pending outbox entries, by earliest next attempt. */
+    public static final String OUTBOX_INDEX = "outbox-due";
+    /** Index of open observations by dataset. */
+    public static final String OPEN_INDEX = "open-by-dataset";
+    /** Index of every observation by start time. */
+    public static final String START_INDEX = "by-start";
+
+    private static final String ID = "id";
+    private static final String DATASET = "dataset";
+    private static final String SPEC = "spec";
+    private static final String STATE = "state";
+    private static final String VERSION = "version";
+    private static final String STARTED = "startedAt";
+    private static final String ACTIVATED = "activatedAt";
+    private static final String FINISHED = "finishedAt";
+    private static final String NEXT_CHECK = "nextCheckAt";
+    private static final String CHECKS = "checks";
+    private static final String STREAK = "streak";
+    private static final String LAST_SEEN = "lastSeenSeq";
+    private static final String TRANSITIONS = "transitions";
+    private static final String REASON = "reason";
+    private static final String NOTIFIERS = "notifiers";
+    private static final String OUTBOX = "outbox";
+    private static final String OUTBOX_VERSION = "outboxVersion";
+    // index keys
+    private static final String DUE_PART = "duePart";
+    private static final String DUE_AT = "dueAt";
+    private static final String OUTBOX_PART = "outboxPart";
+    private static final String OUTBOX_AT = "outboxAt";
+    private static final String OPEN_DATASET = "openDataset";
+    private static final String ALL_PART = "allPart";
+    private static final String START_KEY = "startKey";
+    // fields of an outbox entry
+    private static final String E_EVENT = "event";
+    private static final String E_NOTIFIER = "notifier";
+    private static final String E_STATUS = "status";
+    private static final String E_ATTEMPTS = "attempts";
+    private static final String E_AT = "at";
+    private static final String E_ERROR = "error";
+    private static final String E_TRANSITION = "transition";
+
+    private static final AttributeValue DUE = s("due");
+    private static final AttributeValue PENDING = s("pending");
+    private static final AttributeValue ALL = s("all");
+    private static final long EPOCH_OFFSET = -Instant.MIN.getEpochSecond();
+    private static final Pattern KEY_SPLIT = Pattern.compile("/(\\d+)@");
+    private static final int MAX_ATTEMPTS = 50;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbObservationStore.class);
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    /**
+     * A store over an existing table (see {@link #createTable}).
+     *
+     * @param client the client to use; the store does not close it
+     * @param tableName the table
+     */
+    public DynamoDbObservationStore(DynamoDbClient client, String tableName) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.table = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    /**
+     * Creates the table (partition key {@code id}, string; on-demand billing; the four indexes described
+     * above) unless it exists, and waits until it is active.
+     *
+     * @throws StoreException if DynamoDB refuses
+     */
+    public static void createTable(DynamoDbClient client, String tableName) {
+        boolean created = Values.createAndWait(client, tableName, CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        attribute(ID, ScalarAttributeType.S),
+                        attribute(DUE_PART, ScalarAttributeType.S),
+                        attribute(DUE_AT, ScalarAttributeType.N),
+                        attribute(OUTBOX_PART, ScalarAttributeType.S),
+                        attribute(OUTBOX_AT, ScalarAttributeType.N),
+                        attribute(OPEN_DATASET, ScalarAttributeType.S),
+                        attribute(ALL_PART, ScalarAttributeType.S),
+                        attribute(START_KEY, ScalarAttributeType.S))
+                .keySchema(KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build())
+                .globalSecondaryIndexes(
+                        index(DUE_INDEX, DUE_PART, DUE_AT),
+                        index(OUTBOX_INDEX, OUTBOX_PART, OUTBOX_AT),
+                        index(OPEN_INDEX, OPEN_DATASET, START_KEY),
+                        index(START_INDEX, ALL_PART, START_KEY))
+                .build());
+        LOG.info("dynamodb.table_ready table={} kind=observations created={}", tableName, created);
+    }
+
+    private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+    }
+
+    private static GlobalSecondaryIndex index(String name, String partition, String sort) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(KeySchemaElement.builder().attributeName(partition).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(sort).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------------------ observations
+
+    @Override
+    public boolean create(Observation o) {
+        Objects.requireNonNull(o, "observation");
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(ID, s(o.id()));
+        item.put(OUTBOX, AttributeValue.fromM(Map.of()));
+        item.put(OUTBOX_VERSION, n(0));
+        fields(o).forEach((name, value) -> {
+            if (value != null) {
+                item.put(name, value);
+            }
+        });
+        try {
+            client.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", ID)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure("PutItem (create observation " + o.id() + ")", table, e);
+        }
+    }
+
+    @Override
+    public Optional<Observation> find(String id) {
+        Objects.requireNonNull(id, "id");
+        return Optional.ofNullable(read(id)).map(this::observation);
+    }
+
+    @Override
+    public boolean compareAndSet(Observation next, List<OutboxEntry> entries) {
+        Objects.requireNonNull(next, "next");
+        List<OutboxEntry> added = List.copyOf(entries);
+        long expected = next.version() - 1;
+        if (added.isEmpty()) {
+            Update u = observationUpdate(next, expected);
+            if (update(next.id(), u, "UpdateItem (observation " + next.id() + ")")) {
+                return true;
+            }
+            return lostRace(next.id(), expected);
+        }
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = read(next.id());
+            if (item == null) {
+                throw new ObservationNotFoundException(next.id());
+            }
+            if (longOf(item.get(VERSION)) != expected) {
+                return false;
+            }
+            Map<String, OutboxEntry> outbox = entries(item);
+            for (OutboxEntry e : added) {
+                outbox.putIfAbsent(e.key(), e);
+            }
+            Update u = observationUpdate(next, expected);
+            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            if (update(next.id(), u, "UpdateItem (observation " + next.id() + " with outbox)")) {
+                LOG.debug("outbox.appended observation={} entries={}", next.id(), added.size());
+                return true;
+            }
+            // the version or the outbox moved: read again to tell which
+        }
+        throw new StoreException("DynamoDB observation '" + next.id() + "' in table '" + table
+                + "': gave up after " + MAX_ATTEMPTS + " outbox races");
+    }
+
+    /** After a refused change: {@code false} if the observation exists (another change won), else not found. */
+    private boolean lostRace(String id, long expected) {
+        Map<String, AttributeValue> item = read(id);
+        if (item == null) {
+            throw new ObservationNotFoundException(id);
+        }
+        LOG.debug("observation.version_moved observation={} expected={} stored={}", id, expected,
+                longOf(item.get(VERSION)));
+        return false;
+    }
+
+    private Update observationUpdate(Observation next, long expected) {
+        Update u = new Update();
+        fields(next).forEach(u::setOrRemove);
+        u.when(u.name(VERSION) + " = " + u.value(n(expected)));
+        return u;
+    }
+
+    @Override
+    public List<Observation> due(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        return query(QueryRequest.builder().indexName(DUE_INDEX)
+                .keyConditionExpression("#p = :p AND #at <= :now")
+                .expressionAttributeNames(Map.of("#p", DUE_PART, "#at", DUE_AT))
+                .expressionAttributeValues(Map.of(":p", DUE, ":now", instant(now))), limit, "due observations")
+                .stream().map(this::observation).toList();
+    }
+
+    @Override
+    public Optional<Instant> nextDueAt() {
+        return query(QueryRequest.builder().indexName(DUE_INDEX)
+                .keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", DUE_PART))
+                .expressionAttributeValues(Map.of(":p", DUE)), 1, "next due time")
+                .stream().findFirst().map(item -> instantOf(item.get(DUE_AT)));
+    }
+
+    @Override
+    public List<Observation> openFor(String datasetId) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        return query(QueryRequest.builder().indexName(OPEN_INDEX)
+                .keyConditionExpression("#d = :d")
+                .expressionAttributeNames(Map.of("#d", OPEN_DATASET))
+                .expressionAttributeValues(Map.of(":d", s(datasetId))), Integer.MAX_VALUE, "open observations")
+                .stream().map(this::observation).toList();
+    }
+
+    @Override
+    public List<Observation> list(int limit) {
+        return query(QueryRequest.builder().indexName(START_INDEX)
+                .keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", ALL_PART))
+                .expressionAttributeValues(Map.of(":p", ALL))
+                .scanIndexForward(false), limit, "observations")
+                .stream().map(this::observation).toList();
+    }
+
+    /**
+     * Every attribute an observation's item holds besides its id and outbox, {@code null} for those to
+     * remove: the observation's fields and the index keys derived from them.
+     */
+    private static Map<String, AttributeValue> fields(Observation o) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        m.put(DATASET, s(o.datasetId()));
+        m.put(SPEC, s(o.spec().text()));
+        m.put(STATE, s(o.state().name()));
+        m.put(VERSION, n(o.version()));
+        m.put(STARTED, instant(o.startedAt()));
+        m.put(ACTIVATED, o.activatedAt() == null ? null : instant(o.activatedAt()));
+        m.put(FINISHED, o.finishedAt() == null ? null : instant(o.finishedAt()));
+        m.put(NEXT_CHECK, o.nextCheckAt() == null ? null : instant(o.nextCheckAt()));
+        m.put(CHECKS, n(o.progress().checks()));
+        m.put(STREAK, n(o.progress().streak()));
+        m.put(LAST_SEEN, n(o.progress().lastSeenSeq()));
+        m.put(TRANSITIONS, n(o.transitions()));
+        m.put(REASON, s(o.reason()));
+        m.put(NOTIFIERS, AttributeValue.fromL(o.notifiers().stream().map(Values::s).toList()));
+        boolean due = o.state().open() && o.nextCheckAt() != null;
+        m.put(DUE_PART, due ? DUE : null);
+        m.put(DUE_AT, due ? instant(o.nextCheckAt()) : null);
+        m.put(OPEN_DATASET, o.state().open() ? s(o.datasetId()) : null);
+        m.put(ALL_PART, ALL);
+        m.put(START_KEY, s(startKey(o)));
+        return m;
+    }
+
+    /** Start time as a fixed-width sortable string, then the id: orders by start, ties by id. */
+    private static String startKey(Observation o) {
+        Instant t = o.startedAt();
+        return String.format("%017d%09d#%s", t.getEpochSecond() + EPOCH_OFFSET, t.getNano(), o.id());
+    }
+
+    private Observation observation(Map<String, AttributeValue> item) {
+        String id = stringOf(item, ID);
+        try {
+            AttributeValue notifiers = item.get(NOTIFIERS);
+            return new Observation(
+                    id,
+                    stringOf(item, DATASET),
+                    PolicySpec.parse(stringOf(item, SPEC)),
+                    ObservationState.valueOf(stringOf(item, STATE)),
+                    longOf(item.get(VERSION)),
+                    instantOf(item.get(STARTED)),
+                    instantOf(item.get(ACTIVATED)),
+                    instantOf(item.get(FINISHED)),
+                    instantOf(item.get(NEXT_CHECK)),
+                    new Progress(longOf(item.get(CHECKS)), (int) longOf(item.get(STREAK)),
+                            longOf(item.get(LAST_SEEN))),
+                    (int) longOf(item.get(TRANSITIONS)),
+                    stringOf(item, REASON),
+                    notifiers == null ? List.of() : notifiers.l().stream().map(AttributeValue::s).toList());
+        } catch (RuntimeException e) {
+            // an item this build cannot read (edited by hand, or by another program) is a store fault
+            throw new StoreException("DynamoDB observation '" + id + "' in table '" + table + "' is unreadable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ outbox
+
+    @Override
+    public List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        if (limit <= 0) {
+            return List.of();
+        }
+        // the earliest `limit` items hold at least `limit` due entries, and no later item holds an earlier one
+        List<Map<String, AttributeValue>> items = query(QueryRequest.builder().indexName(OUTBOX_INDEX)
+                .keyConditionExpression("#p = :p AND #at <= :now")
+                .expressionAttributeNames(Map.of("#p", OUTBOX_PART, "#at", OUTBOX_AT))
+                .expressionAttributeValues(Map.of(":p", PENDING, ":now", instant(now))), limit, "outbox entries");
+        List<OutboxEntry> candidates = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            entries(item).values().stream().filter(e -> claimable(e, now)).forEach(candidates::add);
+        }
+        candidates.sort(CLAIM_ORDER);
+        Map<String, List<String>> picked = new LinkedHashMap<>();
+        for (OutboxEntry e : candidates.subList(0, Math.min(limit, candidates.size()))) {
+            picked.computeIfAbsent(e.event().observationId(), k -> new ArrayList<>()).add(e.key());
+        }
+        List<OutboxEntry> claimed = new ArrayList<>();
+        picked.forEach((id, keys) -> claimed.addAll(lease(id, keys, now, leaseUntil)));
+        claimed.sort(CLAIM_ORDER);
+        if (!claimed.isEmpty()) {
+            LOG.debug("outbox.claimed entries={} leaseUntil={}", claimed.size(), leaseUntil);
+        }
+        return claimed;
+    }
+
+    private static final Comparator<OutboxEntry> CLAIM_ORDER =
+            Comparator.comparing(OutboxEntry::nextAttemptAt).thenComparing(OutboxEntry::key);
+
+    private static boolean claimable(OutboxEntry e, Instant now) {
+        return e.status() == OutboxEntry.Status.PENDING && !e.nextAttemptAt().isAfter(now);
+    }
+
+    /** Leases those of {@code keys} still claimable on the item; returns them as they were before the lease. */
+    private List<OutboxEntry> lease(String id, List<String> keys, Instant now, Instant leaseUntil) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = read(id);
+            if (item == null) {
+                return List.of();
+            }
+            Map<String, OutboxEntry> outbox = entries(item);
+            List<OutboxEntry> taken = new ArrayList<>();
+            for (String key : keys) {
+                OutboxEntry e = outbox.get(key);
+                if (e != null && claimable(e, now)) {
+                    taken.add(e);
+                    outbox.put(key, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil,
+                            e.lastError()));
+                }
+            }
+            if (taken.isEmpty()) {
+                return List.of(); // another engine claimed them first
+            }
+            Update u = new Update();
+            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            if (update(id, u, "UpdateItem (lease outbox entries of " + id + ")")) {
+                return taken;
+            }
+        }
+        LOG.warn("outbox.claim_contended observation={} attempts={} next=left for a later pass", id, MAX_ATTEMPTS);
+        return List.of();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if there is no entry with that key
+     */
+    @Override
+    public void delivered(String key) {
+        change(key, e -> new OutboxEntry(e.event(), e.notifier(), OutboxEntry.Status.DELIVERED, e.attempts() + 1,
+                e.nextAttemptAt(), e.lastError()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if there is no entry with that key
+     */
+    @Override
+    public void retryLater(String key, int attempts, Instant retryAt, String error) {
+        Objects.requireNonNull(retryAt, "retryAt");
+        change(key, e -> new OutboxEntry(e.event(), e.notifier(), OutboxEntry.Status.PENDING, attempts, retryAt,
+                error));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if there is no entry with that key
+     */
+    @Override
+    public void dead(String key, int attempts, String error) {
+        change(key, e -> new OutboxEntry(e.event(), e.notifier(), OutboxEntry.Status.DEAD, attempts,
+                e.nextAttemptAt(), error));
+    }
+
+    @Override
+    public List<OutboxEntry> entriesOf(String observationId) {
+        Objects.requireNonNull(observationId, "observationId");
+        Map<String, AttributeValue> item = read(observationId);
+        if (item == null) {
+            return List.of();
+        }
+        return entries(item).values().stream()
+                .sorted(Comparator.comparingInt((OutboxEntry e) -> e.event().transition())
+                        .thenComparing(OutboxEntry::notifier))
+                .toList();
+    }
+
+    @Override
+    public Optional<Instant> nextAttemptAt() {
+        return query(QueryRequest.builder().indexName(OUTBOX_INDEX)
+                .keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", OUTBOX_PART))
+                .expressionAttributeValues(Map.of(":p", PENDING)), 1, "next outbox attempt")
+                .stream().findFirst().map(item -> instantOf(item.get(OUTBOX_AT)));
+    }
+
+    /** Rewrites one entry, found by its key, with a conditional update on the item's outbox version. */
+    private void change(String key, UnaryOperator<OutboxEntry> f) {
+        Objects.requireNonNull(key, "key");
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = itemHolding(key);
+            if (item == null) {
+                throw new IllegalArgumentException("no outbox entry " + key);
+            }
+            Map<String, OutboxEntry> outbox = entries(item);
+            outbox.put(key, f.apply(outbox.get(key)));
+            Update u = new Update();
+            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            if (update(stringOf(item, ID), u, "UpdateItem (outbox entry " + key + ")")) {
+                return;
+            }
+        }
+        throw new StoreException("DynamoDB outbox entry '" + key + "' in table '" + table + "': gave up after "
+                + MAX_ATTEMPTS + " races");
+    }
+
+    /**
+     * The item holding an entry. A key is {@code <observation id>/<transition>@<notifier>}; ids and names may
+     * themselves contain those characters, so every split point is tried.
+     */
+    private Map<String, AttributeValue> itemHolding(String key) {
+        Matcher m = KEY_SPLIT.matcher(key);
+        int from = 0;
+        while (from < key.length() && m.find(from)) {
+            Map<String, AttributeValue> item = read(key.substring(0, m.start()));
+            if (item != null && item.get(OUTBOX) != null && item.get(OUTBOX).m().containsKey(key)) {
+                return item;
+            }
+            from = m.start() + 1;
+        }
+        return null;
+    }
+
+    /** Sets the outbox map, its index keys and the next outbox version, on condition of the version read. */
+    private static void outboxUpdate(Update u, Map<String, OutboxEntry> outbox, long readVersion) {
+        Map<String, AttributeValue> encoded = new HashMap<>();
+        Instant earliest = null;
+        for (OutboxEntry e : outbox.values()) {
+            encoded.put(e.key(), encode(e));
+            if (e.status() == OutboxEntry.Status.PENDING
+                    && (earliest == null || e.nextAttemptAt().isBefore(earliest))) {
+                earliest = e.nextAttemptAt();
+            }
+        }
+        u.set(OUTBOX, AttributeValue.fromM(encoded));
+        u.set(OUTBOX_VERSION, n(readVersion + 1));
+        u.setOrRemove(OUTBOX_PART, earliest == null ? null : PENDING);
+        u.setOrRemove(OUTBOX_AT, earliest == null ? null : instant(earliest));
+        u.when(u.name(OUTBOX_VERSION) + " = " + u.value(n(readVersion)));
+    }
+
+    private static AttributeValue encode(OutboxEntry e) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put(E_EVENT, s(e.event().encode()));
+        m.put(E_NOTIFIER, s(e.notifier()));
+        m.put(E_STATUS, s(e.status().name()));
+        m.put(E_ATTEMPTS, n(e.attempts()));
+        m.put(E_AT, instant(e.nextAttemptAt()));
+        m.put(E_TRANSITION, n(e.event().transition()));
+        if (e.lastError() != null) {
+            m.put(E_ERROR, s(e.lastError()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    /** The item's outbox entries by key, in a map the caller may change. */
+    private Map<String, OutboxEntry> entries(Map<String, AttributeValue> item) {
+        Map<String, OutboxEntry> result = new LinkedHashMap<>();
+        AttributeValue outbox = item.get(OUTBOX);
+        if (outbox == null || !outbox.hasM()) {
+            return result;
+        }
+        outbox.m().forEach((key, value) -> {
+            try {
+                Map<String, AttributeValue> m = value.m();
+                result.put(key, new OutboxEntry(
+                        LifecycleEvent.decode(m.get(E_EVENT).s()),
+                        m.get(E_NOTIFIER).s(),
+                        OutboxEntry.Status.valueOf(m.get(E_STATUS).s()),
+                        (int) longOf(m.get(E_ATTEMPTS)),
+                        instantOf(m.get(E_AT)),
+                        m.containsKey(E_ERROR) ? m.get(E_ERROR).s() : null));
+            } catch (RuntimeException e) {
+                throw new StoreException("DynamoDB outbox entry '" + key + "' in table '" + table + "' is unreadable: "
+                        + e.getMessage(), e);
+            }
+        });
+        return result;
+    }
+
+    // ------------------------------------------------------------------------------------------ requests
+
+    /** The item, read consistently, or {@code null}. */
+    private Map<String, AttributeValue> read(String id) {
+        GetItemResponse r;
+        try {
+            r = client.getItem(b -> b.tableName(table).key(Map.of(ID, s(id))).consistentRead(true));
+        } catch (SdkException e) {
+            throw failure("GetItem (observation " + id + ")", table, e);
+        }
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    /** Runs a conditional update; {@code false} when the condition failed. */
+    private boolean update(String id, Update u, String operation) {
+        try {
+            client.updateItem(b -> b.tableName(table).key(Map.of(ID, s(id)))
+                    .updateExpression(u.updateExpression())
+                    .conditionExpression(u.conditionExpression())
+                    .expressionAttributeNames(u.names())
+                    .expressionAttributeValues(u.values()));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure(operation, table, e);
+        }
+    }
+
+    /** Up to {@code limit} items of an index query, following pages. */
+    private List<Map<String, AttributeValue>> query(QueryRequest.Builder request, int limit, String what) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        if (limit <= 0) {
+            return items;
+        }
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest q = request.tableName(table)
+                    .limit(Math.min(limit - items.size(), 1_000))
+                    .exclusiveStartKey(start)
+                    .build();
+            QueryResponse r;
+            try {
+                r = client.query(q);
+            } catch (SdkException e) {
+                throw failure("Query (" + what + ", index " + q.indexName() + ")", table, e);
+            }
+            items.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null && items.size() < limit);
+        return items.size() > limit ? items.subList(0, limit) : items;
+    }
+}

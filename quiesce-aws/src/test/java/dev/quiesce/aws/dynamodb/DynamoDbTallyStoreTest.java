@@ -1,0 +1,184 @@
+package dev.quiesce.aws.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.StoreException;
+import dev.quiesce.Tally;
+import dev.quiesce.memory.InMemoryTallyStore;
+import dev.quiesce.port.TallyStore;
+import dev.quiesce.port.TallyStore.Effect;
+import dev.quiesce.port.contract.TallyStoreContract;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+class DynamoDbTallyStoreTest extends TallyStoreContract {
+
+    /** The documented bound per key entry with S3-sequencer-sized tokens and one version per key. */
+    private static final int BYTES_PER_KEY = 100;
+
+    private static final SharedDynalite DYNALITE = new SharedDynalite();
+
+    @AfterAll
+    @AfterContainer
+    static void stopDynalite() {
+        DYNALITE.close();
+    }
+
+    @Override
+    protected TallyStore newStore() {
+        // four shards: enough to spread the property's keys, and a quicker tally read per arrival than sixteen
+        return new DynamoDbTallyStore(DYNALITE.client(), newTable(), 4);
+    }
+
+    private static String newTable() {
+        String table = SharedDynalite.newTableName("tally");
+        DynamoDbTallyStore.createTable(DYNALITE.client(), table);
+        return table;
+    }
+
+    @Test
+    void manyThreadsOnSeveralClientsCountTheDistinctArrivalsExactly() throws Exception {
+        String table = newTable();
+        List<TallyStore> stores = List.of(
+                new DynamoDbTallyStore(DYNALITE.dynalite().client(), table, DynamoDbTallyStore.DEFAULT_SHARDS),
+                new DynamoDbTallyStore(DYNALITE.dynalite().client(), table, DynamoDbTallyStore.DEFAULT_SHARDS),
+                new DynamoDbTallyStore(DYNALITE.dynalite().client(), table, DynamoDbTallyStore.DEFAULT_SHARDS));
+        // 30 keys in two datasets: creations, overwrites (some arriving before the version they replace)
+        // and removals; every thread sends all of them, each in its own order, so each is redelivered
+        List<Arrival> distinct = new ArrayList<>();
+        for (int k = 0; k < 30; k++) {
+            distinct.add(put("key-" + k, k, k, "seq-" + k + "-a"));
+            if (k % 3 == 0) {
+                distinct.add(put("key-" + k, 1000 + k, 100 + k, "seq-" + k + "-b"));
+            }
+            if (k % 5 == 0) {
+                distinct.add(delete("key-" + k, 200 + k, "seq-" + k + "-c"));
+            }
+        }
+        int threads = 6;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                TallyStore store = stores.get(t % stores.size());
+                List<Arrival> mine = new ArrayList<>(distinct);
+                Collections.shuffle(mine, new Random(t));
+                String dataset = t % 2 == 0 ? "even" : "odd";
+                futures.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    for (Arrival a : mine) {
+                        store.record(DS, a);
+                        store.record(dataset, a);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Tally expected = expected(distinct);
+        assertThat(expected.changeSeq()).isEqualTo(distinct.size());
+        for (TallyStore store : stores) {
+            assertThat(store.tally(DS)).isEqualTo(expected);
+            assertThat(store.tally("even")).isEqualTo(expected);
+            assertThat(store.tally("odd")).isEqualTo(expected);
+        }
+    }
+
+    /** The tally of each distinct arrival recorded once, in version order, by the reference store. */
+    private static Tally expected(List<Arrival> distinct) {
+        List<Arrival> inOrder = new ArrayList<>(distinct);
+        inOrder.sort(Arrival.VERSION_ORDER);
+        InMemoryTallyStore reference = new InMemoryTallyStore();
+        inOrder.forEach(a -> reference.record(DS, a));
+        return reference.tally(DS);
+    }
+
+    @Test
+    void aShardStaysWithinItsDocumentedBytesPerKey() {
+        String table = newTable();
+        TallyStore store = new DynamoDbTallyStore(DYNALITE.client(), table, 1);
+        int keys = 300;
+        for (int k = 0; k < keys; k++) {
+            // Firehose-like keys (long: only a digest is stored) and S3 sequencers (18 hex digits)
+            String key = String.format("2024/05/01/00/stream-1-2024-05-01-00-%02d-00-%08x-1a2b-3c4d-5e6f.gz", k % 60, k);
+            store.record(DS, Arrival.created("bucket", key, 128L * 1024 * 1024 + k, T0.plusMillis(1_234L * k),
+                    String.format("0062E99A88DC%06X", k)));
+        }
+        Map<String, AttributeValue> item = DYNALITE.client().getItem(b -> b.tableName(table)
+                .key(Map.of(DynamoDbTallyStore.PK, AttributeValue.fromS(DynamoDbTallyStore.shardKey(DS, 0)))))
+                .item();
+        assertThat(item.get(DynamoDbTallyStore.KEYS).m()).hasSize(keys);
+        long size = ItemSize.of(item);
+        assertThat(size).as("shard item of %s keys", keys).isLessThanOrEqualTo((long) keys * BYTES_PER_KEY + 200);
+        // so the documented capacity holds: 3,500 keys stay under 350 KB
+        assertThat(3_500L * size / keys).isLessThan(350 * 1024);
+    }
+
+    @Test
+    void versionOrderHoldsBelowTheMillisecond() {
+        TallyStore store = newStore();
+        Arrival newer = Arrival.created("bucket", "a", 20, T0.plusNanos(1_500), "z");
+        Arrival older = Arrival.created("bucket", "a", 10, T0.plusNanos(1_400), "zz");
+        store.record(DS, newer);
+        assertThat(store.record(DS, older).effect()).isEqualTo(Effect.SUPERSEDED);
+        assertThat(store.tally(DS)).isEqualTo(new Tally(1, 20, 0, 2, T0.plusNanos(1_400), T0.plusNanos(1_500)));
+    }
+
+    @Test
+    void redeliveredOlderVersionIsADuplicateNotSuperseded() {
+        TallyStore store = newStore();
+        store.record(DS, put("a", 10, 1, "s1"));
+        store.record(DS, put("a", 20, 2, "s2"));
+        assertThat(store.record(DS, put("a", 10, 1, "s1")).effect()).isEqualTo(Effect.DUPLICATE);
+        assertThat(store.tally(DS).changeSeq()).isEqualTo(2);
+    }
+
+    @Test
+    void duplicateReportsTheCurrentTally() {
+        TallyStore store = newStore();
+        TallyStore.Recorded first = store.record(DS, put("a", 10, 1, "s1"));
+        store.record(DS, put("b", 5, 2, "s2"));
+        TallyStore.Recorded again = store.record(DS, put("a", 10, 1, "s1"));
+        assertThat(first.tally().objects()).isEqualTo(1);
+        assertThat(again.tally()).isEqualTo(store.tally(DS));
+        assertThat(again.tally().objects()).isEqualTo(2);
+    }
+
+    @Test
+    void shardCountOutsideItsRangeIsRefused() {
+        assertThatThrownBy(() -> new DynamoDbTallyStore(DYNALITE.client(), "tally", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shards");
+        assertThatThrownBy(() -> new DynamoDbTallyStore(DYNALITE.client(), "tally", DynamoDbTallyStore.MAX_SHARDS + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shards");
+    }
+
+    @Test
+    void missingTableIsAStoreFaultKeepingTheCause() {
+        TallyStore store = new DynamoDbTallyStore(DYNALITE.client(), "no-such-table", 4);
+        assertThatThrownBy(() -> store.record(DS, put("a", 1, 1, "s1")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("no-such-table")
+                .hasCauseInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> store.tally(DS)).isInstanceOf(StoreException.class);
+    }
+}
