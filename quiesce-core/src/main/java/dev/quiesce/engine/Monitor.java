@@ -3,7 +3,7 @@ package dev.quiesce.engine;
 import dev.quiesce.Arrival;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.TallyStore;
-import dev.quiesce.port.TallyStore.Recorded;
+import dev.quiesce.port.TallyStore.Effect;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -50,12 +50,11 @@ public final class Monitor {
     }
 
     /** Records one arrival in every dataset it routes to; returns what recording did in each. */
-    public List<Recorded> accept(Arrival arrival) {
-        List<Recorded> results = new ArrayList<>();
+    public List<Effect> accept(Arrival arrival) {
+        List<Effect> results = new ArrayList<>();
         for (String datasetId : router.route(arrival)) {
-            Recorded r = tallies.record(datasetId, arrival);
-            LOG.debug("arrival.recorded dataset={} key={} size={} effect={} changeSeq={}",
-                    datasetId, arrival.key(), arrival.size(), r.effect(), r.tally().changeSeq());
+            Effect r = tallies.record(datasetId, arrival);
+            LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
             if (r.counted()) {
                 if (autoStart != null && !observer.hasOpen(datasetId)) {
                     observer.start(runId(datasetId, arrival), datasetId, autoStart);

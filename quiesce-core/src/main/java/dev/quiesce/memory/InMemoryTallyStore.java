@@ -15,15 +15,15 @@ public final class InMemoryTallyStore implements TallyStore {
     private final Map<String, DatasetTally> datasets = new HashMap<>();
 
     @Override
-    public synchronized Recorded record(String datasetId, Arrival arrival) {
+    public synchronized Effect record(String datasetId, Arrival arrival) {
         DatasetTally d = datasets.computeIfAbsent(datasetId, k -> new DatasetTally());
         if (!d.seen.add(arrival.key() + '\u0000' + arrival.dedupeToken())) {
-            return new Recorded(Effect.DUPLICATE, d.tally);
+            return Effect.DUPLICATE;
         }
         Counting.Change c = Counting.apply(d.latest.get(arrival.key()), arrival);
         d.latest.put(arrival.key(), c.latest());
         d.tally = Counting.add(d.tally, c, arrival.eventTime());
-        return new Recorded(c.effect(), d.tally);
+        return c.effect();
     }
 
     @Override

@@ -18,24 +18,14 @@ import dev.quiesce.Tally;
  */
 public interface TallyStore {
 
-    /** Records one arrival into a dataset's tally and says what it did. */
-    Recorded record(String datasetId, Arrival arrival);
+    /**
+     * Records one arrival into a dataset's tally and says what it did. It does not return the tally:
+     * on a sharded store that would cost a read of every shard per arrival.
+     */
+    Effect record(String datasetId, Arrival arrival);
 
     /** The dataset's tally; {@link Tally#EMPTY} when nothing was recorded. */
     Tally tally(String datasetId);
-
-    /**
-     * What recording an arrival did, and the tally after it.
-     *
-     * @param effect what changed
-     * @param tally the tally after recording
-     */
-    record Recorded(Effect effect, Tally tally) {
-        /** Whether the arrival was new (anything but a redelivery). */
-        public boolean counted() {
-            return effect != Effect.DUPLICATE;
-        }
-    }
 
     /** What one arrival did to a tally. */
     enum Effect {
@@ -48,6 +38,11 @@ public interface TallyStore {
         /** New event, but older than the version already recorded for its key: counts as activity only. */
         SUPERSEDED,
         /** Already recorded: nothing changed. */
-        DUPLICATE
+        DUPLICATE;
+
+        /** Whether the arrival was new (anything but a redelivery). */
+        public boolean counted() {
+            return this != DUPLICATE;
+        }
     }
 }

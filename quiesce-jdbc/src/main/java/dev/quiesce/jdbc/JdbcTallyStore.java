@@ -33,12 +33,12 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     @Override
-    public Recorded record(String datasetId, Arrival arrival) {
+    public Effect record(String datasetId, Arrival arrival) {
         Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(arrival, "arrival");
         return session.write("record arrival", c -> {
             if (!markSeen(c, datasetId, arrival)) {
-                return new Recorded(Effect.DUPLICATE, read(c, datasetId));
+                return Effect.DUPLICATE;
             }
             Arrival current = latestVersion(c, datasetId, arrival.key());
             Counting.Change change = Counting.apply(current, arrival);
@@ -47,7 +47,7 @@ public final class JdbcTallyStore implements TallyStore {
             }
             Tally next = Counting.add(read(c, datasetId), change, arrival.eventTime());
             save(c, datasetId, next);
-            return new Recorded(change.effect(), next);
+            return change.effect();
         });
     }
 

@@ -67,7 +67,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * {@link StoreException} saying so.
  *
  * <p><b>Reading.</b> {@link #tally} sums the shards read with consistent {@code BatchGetItem}s (100 keys
- * each, unprocessed keys retried). {@link TallyStore.Recorded#tally()} is such a read as well.
+ * each, unprocessed keys retried). {@link TallyStore#record} does not read the tally back, so an arrival
+ * costs no shard reads beyond its own.
  *
  * <p>Thread-safe and safe across processes sharing the table. SDK failures surface as
  * {@link StoreException} with the SDK exception as cause.
@@ -155,7 +156,7 @@ public final class DynamoDbTallyStore implements TallyStore {
     }
 
     @Override
-    public Recorded record(String datasetId, Arrival arrival) {
+    public Effect record(String datasetId, Arrival arrival) {
         Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(arrival, "arrival");
         String keyDigest = Values.digest(arrival.key(), KEY_DIGEST_BYTES);
@@ -173,14 +174,14 @@ public final class DynamoDbTallyStore implements TallyStore {
             List<String> seen = entry == null ? List.of() : entry.get(SEEN).ss();
             if (seen.contains(tokenDigest)) {
                 LOG.debug("tally.duplicate dataset={} key={}", datasetId, arrival.key());
-                return new Recorded(Effect.DUPLICATE, tally(datasetId));
+                return Effect.DUPLICATE;
             }
             Counting.Change change = Counting.apply(entry == null ? null : versionOf(entry, arrival), arrival);
             if (write(pk, keyDigest, entry, change, tokenDigest, eventTime, arrival.eventTime(),
                     instantOf(item.get(FIRST)), instantOf(item.get(LAST)))) {
                 LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId, arrival.key(),
                         arrival.size(), change.effect(), attempt);
-                return new Recorded(change.effect(), tally(datasetId));
+                return change.effect();
             }
             LOG.debug("tally.race_lost dataset={} key={} attempt={}", datasetId, arrival.key(), attempt);
         }

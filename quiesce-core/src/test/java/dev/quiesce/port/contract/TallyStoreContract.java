@@ -48,8 +48,8 @@ public abstract class TallyStoreContract {
     @Test
     void countsNewObjects() {
         TallyStore store = newStore();
-        assertThat(store.record(DS, put("a", 10, 1, "s1")).effect()).isEqualTo(Effect.CREATED);
-        assertThat(store.record(DS, put("b", 5, 2, "s2")).effect()).isEqualTo(Effect.CREATED);
+        assertThat(store.record(DS, put("a", 10, 1, "s1"))).isEqualTo(Effect.CREATED);
+        assertThat(store.record(DS, put("b", 5, 2, "s2"))).isEqualTo(Effect.CREATED);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(2);
         assertThat(t.bytes()).isEqualTo(15);
@@ -62,8 +62,8 @@ public abstract class TallyStoreContract {
     void redeliveredArrivalIsCountedOnce() {
         TallyStore store = newStore();
         store.record(DS, put("a", 10, 1, "s1"));
-        TallyStore.Recorded again = store.record(DS, put("a", 10, 1, "s1"));
-        assertThat(again.effect()).isEqualTo(Effect.DUPLICATE);
+        Effect again = store.record(DS, put("a", 10, 1, "s1"));
+        assertThat(again).isEqualTo(Effect.DUPLICATE);
         assertThat(again.counted()).isFalse();
         assertThat(store.tally(DS)).isEqualTo(new Tally(1, 10, 0, 1, T0.plusSeconds(1), T0.plusSeconds(1)));
     }
@@ -72,7 +72,7 @@ public abstract class TallyStoreContract {
     void overwriteIsAChangeNotANewObject() {
         TallyStore store = newStore();
         store.record(DS, put("a", 10, 1, "s1"));
-        assertThat(store.record(DS, put("a", 25, 2, "s2")).effect()).isEqualTo(Effect.OVERWRITTEN);
+        assertThat(store.record(DS, put("a", 25, 2, "s2"))).isEqualTo(Effect.OVERWRITTEN);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(1);
         assertThat(t.bytes()).isEqualTo(25);
@@ -83,7 +83,7 @@ public abstract class TallyStoreContract {
     void removalTakesTheObjectAwayAndIsCounted() {
         TallyStore store = newStore();
         store.record(DS, put("a", 10, 1, "s1"));
-        assertThat(store.record(DS, delete("a", 2, "s2")).effect()).isEqualTo(Effect.REMOVED);
+        assertThat(store.record(DS, delete("a", 2, "s2"))).isEqualTo(Effect.REMOVED);
         assertThat(store.tally(DS)).isEqualTo(new Tally(0, 0, 1, 2, T0.plusSeconds(1), T0.plusSeconds(2)));
     }
 
@@ -102,7 +102,7 @@ public abstract class TallyStoreContract {
     void lateOlderVersionDoesNotReplaceNewerOne() {
         TallyStore store = newStore();
         store.record(DS, put("a", 25, 2, "s2"));
-        assertThat(store.record(DS, put("a", 10, 1, "s1")).effect()).isEqualTo(Effect.SUPERSEDED);
+        assertThat(store.record(DS, put("a", 10, 1, "s1"))).isEqualTo(Effect.SUPERSEDED);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(1);
         assertThat(t.bytes()).isEqualTo(25);
