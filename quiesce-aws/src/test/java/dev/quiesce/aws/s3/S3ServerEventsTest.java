@@ -101,6 +101,15 @@ class S3ServerEventsTest {
     }
 
     @Test
+    void anEmptyObjectProducesAnEventWithSizeZero() {
+        server.client().putObject(p -> p.bucket(BUCKET).key("_SUCCESS"), RequestBody.empty());
+
+        assertThat(parser.parse(EVENTS.get(0)).arrivals()).singleElement()
+                .satisfies(a -> assertThat(a.size()).isZero())
+                .satisfies(a -> assertThat(a.key()).isEqualTo("_SUCCESS"));
+    }
+
+    @Test
     void aCopyProducesAnObjectCreatedCopyEvent() {
         S3Client s3 = server.client();
         s3.putObject(p -> p.bucket(BUCKET).key("src.csv"), RequestBody.fromString("abc"));
