@@ -1,0 +1,505 @@
+package dev.quiesce.aws.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Durations;
+import dev.quiesce.InvalidConfigurationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Turns the objects under an S3 prefix into {@link Arrival}s by listing them, for
+ * {@code quiesce watch s3://bucket/prefix} where no events are configured, and to catch up when
+ * events were lost.
+ *
+ * <p><b>What it emits.</b> {@link #scanOnce} walks the prefix with {@code ListObjectsV2}, page by page
+ * with continuation tokens, and compares what it finds with what it emitted before. An object seen
+ * for the first time gives one {@link Arrival#created created} arrival with its size, its
+ * last-modified time as event time and the token {@code <etag>:<size>} (the eTag without quotes);
+ * an object whose eTag or size changed gives another, whose token is {@code <etag>:<size>/<event
+ * time>} so that it differs from every token emitted for that key before (content can change back,
+ * an object can be deleted and written again). An object seen before and missing from a complete
+ * walk gives one {@link Arrival#removed removed} arrival, token {@code removed:<last token>}, stamped
+ * with the clock's time. Event times of one key only ever grow: an event not after the key's
+ * previous one is stamped 1 ns after it. Rewriting an object with identical content (same eTag and
+ * size) is not seen. Known keys live in memory: a new source (after a restart) re-emits every object
+ * with the same first tokens, which tally stores count once, but cannot report removals that happened
+ * while no source ran.
+ *
+ * <p><b>Which keys count.</b> The rules of the directory source, applied to the key relative to the
+ * prefix's directory (the prefix up to and including its last {@code /}): keys still being written
+ * are ignored (a segment starting with {@code .}, anything under {@code _temporary/}, names ending in
+ * {@code .tmp}, {@code .part} or {@code .crdownload}), and so are directory markers (keys ending in
+ * {@code /}); of the rest, keys matching an {@link Builder#include include} glob (default: all) and no
+ * {@link Builder#exclude exclude} glob count. A glob without {@code /} also matches the last segment,
+ * so {@code *.csv} matches at any depth.
+ *
+ * <p><b>Clients.</b> The caller builds the {@link S3Client} and closes it after this source. For
+ * MinIO, Ceph RGW and other S3-compatible stores the client needs
+ * {@code endpointOverride(URI.create("http://host:9000"))} and {@code forcePathStyle(true)}.
+ *
+ * <p><b>Failures.</b> A missing bucket or a denied listing throws {@link InvalidConfigurationException}
+ * from {@link #scanOnce}; other SDK failures propagate as the SDK's exceptions. A failed walk emits no
+ * removals (nothing is concluded from a partial listing). In the background ({@link #start}) a failed
+ * poll is logged at WARN and retried at the next poll.
+ *
+ * <p><b>Thread safety.</b> Instances are thread-safe: passes run one at a time, and the sink is called
+ * by one thread at a time. {@link #close()} stops polling; it is idempotent.
+ *
+ * <pre>{@code
+ * S3Client s3 = S3Client.builder().region(Region.EU_WEST_1).build();
+ * S3Location where = S3Location.parse("s3://landing/firehose/2024/");
+ * try (S3ListingSource source = S3ListingSource.builder(s3, where.bucket(), where.prefix())
+ *         .include("*.gz")
+ *         .pollInterval(Duration.ofSeconds(30))
+ *         .build()) {
+ *     source.start(monitor::accept);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class S3ListingSource implements AutoCloseable {
+
+    /** Time between listings once {@link #start started}, unless {@link Builder#pollInterval} says otherwise: 30 s. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
+    /** Keys per {@code ListObjectsV2} page unless {@link Builder#pageSize} says otherwise: 1000, S3's maximum. */
+    public static final int DEFAULT_PAGE_SIZE = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3ListingSource.class);
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private final S3Client client;
+    private final String bucket;
+    private final String prefix;
+    private final String prefixDirectory;
+    private final S3KeyFilter filter;
+    private final Duration pollInterval;
+    private final int pageSize;
+    private final Clock clock;
+
+    /** Guards {@link #known} and every pass; the sink is only called while holding it. */
+    private final Object passLock = new Object();
+    /** Per key, what was last emitted; a removed key stays as a tombstone so its event times keep growing. */
+    private final Map<String, Known> known = new HashMap<>();
+
+    private final Object lifecycleLock = new Object();
+    private volatile boolean closed;
+    private boolean started;
+    private ScheduledExecutorService poller;
+    private volatile Thread pollThread;
+
+    private S3ListingSource(Builder b, S3KeyFilter filter) {
+        this.client = b.client;
+        this.bucket = b.bucket;
+        this.prefix = b.prefix;
+        this.prefixDirectory = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        this.filter = filter;
+        this.pollInterval = b.pollInterval;
+        this.pageSize = b.pageSize;
+        this.clock = b.clock;
+    }
+
+    /**
+     * Starts configuring a source over the objects of {@code bucket} whose keys start with {@code prefix}
+     * (empty: the whole bucket).
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(S3Client client, String bucket, String prefix) {
+        return new Builder(client, bucket, prefix);
+    }
+
+    /**
+     * Starts configuring a source over {@code location}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(S3Client client, S3Location location) {
+        requireNonNull(location, "location");
+        return new Builder(client, location.bucket(), location.prefix());
+    }
+
+    /** The bucket listed; the bucket of every arrival this source emits. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** The key prefix listed, possibly empty. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** How long between listings once {@link #start started}. */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /**
+     * Lists the whole prefix once, emitting an arrival for every object that is new or changed since
+     * the last pass and for every object that has gone; returns how many arrivals it emitted.
+     *
+     * <p>Runs on the calling thread, one pass at a time with the background poller. Removals are only
+     * concluded once every page was listed. An exception thrown by the sink propagates; the arrival it
+     * was given and those after it are emitted again on the next pass.
+     *
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if the source is closed
+     * @throws InvalidConfigurationException if the bucket does not exist or listing it is denied
+     * @throws software.amazon.awssdk.core.exception.SdkException if listing fails otherwise
+     */
+    public int scanOnce(Consumer<Arrival> sink) {
+        requireNonNull(sink, "sink");
+        if (closed) {
+            throw new IllegalStateException("S3 listing source for " + location() + " is closed");
+        }
+        return pass(sink, false);
+    }
+
+    /**
+     * Lists the prefix once on the calling thread, then again every poll interval on a daemon thread
+     * until {@link #close()}.
+     *
+     * <p>An exception from the first pass propagates (the source is then closed). Later, the sink is
+     * called from the poll thread; a failed poll, the sink's exceptions included, is logged at WARN and
+     * the next poll tries again, so the sink should be idempotent (tally stores are).
+     *
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if the source was already started or is closed
+     * @throws InvalidConfigurationException if the bucket does not exist or listing it is denied
+     */
+    public void start(Consumer<Arrival> sink) {
+        requireNonNull(sink, "sink");
+        synchronized (lifecycleLock) {
+            if (closed) {
+                throw new IllegalStateException("S3 listing source for " + location() + " is closed");
+            }
+            if (started) {
+                throw new IllegalStateException("S3 listing source for " + location() + " is already started");
+            }
+            started = true;
+        }
+        int emitted;
+        try {
+            emitted = pass(sink, false);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            poller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "quiesce-s3-listing");
+                t.setDaemon(true);
+                pollThread = t;
+                return t;
+            });
+            long every = pollInterval.toMillis();
+            poller.scheduleWithFixedDelay(() -> poll(sink), every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("source.started location={} emitted={} pollInterval={} {}",
+                location(), emitted, Durations.format(pollInterval), filter);
+    }
+
+    /**
+     * Stops polling, waiting a few seconds for a pass in progress to end. Does not close the client.
+     * Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        ScheduledExecutorService polling;
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            polling = poller;
+        }
+        boolean stopped = true;
+        if (polling != null) {
+            polling.shutdownNow();
+            try {
+                if (pollThread != Thread.currentThread()
+                        && !polling.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    stopped = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = false;
+            }
+        }
+        LOG.info("source.closed location={} threadsStopped={}", location(), stopped);
+    }
+
+    @Override
+    public String toString() {
+        return "S3ListingSource[" + location() + " " + filter + " pollInterval=" + Durations.format(pollInterval)
+                + " pageSize=" + pageSize + "]";
+    }
+
+    private String location() {
+        return "s3://" + bucket + "/" + prefix;
+    }
+
+    private void poll(Consumer<Arrival> sink) {
+        if (closed) {
+            return;
+        }
+        try {
+            pass(sink, true);
+        } catch (RuntimeException e) {
+            if (closed) {
+                LOG.debug("source.poll_stopped location={} error={} next=none, the source is closed", location(), e.toString());
+                return;
+            }
+            LOG.warn("source.poll_failed location={} error={} next=poll again in {}",
+                    location(), e.toString(), Durations.format(pollInterval), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    private int pass(Consumer<Arrival> sink, boolean background) {
+        synchronized (passLock) {
+            if (closed && background) {
+                return 0;
+            }
+            Listing listing = list();
+            int emitted = 0;
+            for (S3Object o : listing.objects.values()) {
+                if (closed && background) {
+                    return emitted;
+                }
+                if (emitCreated(o, sink)) {
+                    emitted++;
+                }
+            }
+            List<String> gone = new ArrayList<>();
+            for (Map.Entry<String, Known> k : known.entrySet()) {
+                if (k.getValue().present && !listing.objects.containsKey(k.getKey())) {
+                    gone.add(k.getKey());
+                }
+            }
+            gone.sort(null);
+            for (String key : gone) {
+                if (closed && background) {
+                    return emitted;
+                }
+                emitRemoved(key, sink);
+                emitted++;
+            }
+            LOG.debug("source.pass_completed location={} pages={} objects={} skipped={} emitted={}",
+                    location(), listing.pages, listing.objects.size(), listing.skipped, emitted);
+            return emitted;
+        }
+    }
+
+    /** Every object under the prefix that counts, in key order, from a complete walk. */
+    private Listing list() {
+        Listing listing = new Listing();
+        String continuation = null;
+        do {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+                    .bucket(bucket).maxKeys(pageSize).continuationToken(continuation);
+            if (!prefix.isEmpty()) {
+                request.prefix(prefix);
+            }
+            ListObjectsV2Response page;
+            try {
+                page = client.listObjectsV2(request.build());
+            } catch (NoSuchBucketException e) {
+                throw new InvalidConfigurationException("bucket '" + bucket + "' does not exist (listing "
+                        + location() + "); check the bucket name, the region and the endpoint", e);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 403) {
+                    throw new InvalidConfigurationException("listing " + location() + " was denied ("
+                            + e.awsErrorDetails().errorCode() + "); grant s3:ListBucket on the bucket to these"
+                            + " credentials", e);
+                }
+                throw e;
+            }
+            listing.pages++;
+            for (S3Object o : page.contents()) {
+                String relative = o.key().substring(Math.min(prefixDirectory.length(), o.key().length()));
+                if (o.key().startsWith(prefixDirectory) && filter.accepts(relative)) {
+                    listing.objects.put(o.key(), o);
+                } else {
+                    listing.skipped++;
+                }
+            }
+            continuation = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (continuation != null);
+        return listing;
+    }
+
+    /** Emits a creation if the object is new or changed; records it only after the sink accepted it. */
+    private boolean emitCreated(S3Object o, Consumer<Arrival> sink) {
+        long size = o.size() == null ? 0 : o.size();
+        String objectToken = unquote(o.eTag()) + ":" + size;
+        Known previous = known.get(o.key());
+        if (previous != null && previous.present && previous.objectToken.equals(objectToken)) {
+            return false;
+        }
+        Instant modified = o.lastModified() != null ? o.lastModified() : clock.instant();
+        Instant eventTime = modified;
+        if (previous != null && !modified.isAfter(previous.eventTime)) {
+            eventTime = previous.eventTime.plusNanos(1);
+        }
+        String token = previous == null ? objectToken : objectToken + "/" + eventTime;
+        sink.accept(Arrival.created(bucket, o.key(), size, eventTime, token));
+        known.put(o.key(), new Known(true, objectToken, token, eventTime));
+        LOG.debug("source.object_changed location={} key={} size={} token={} overwrite={}",
+                location(), o.key(), size, token, previous != null && previous.present);
+        return true;
+    }
+
+    private void emitRemoved(String key, Consumer<Arrival> sink) {
+        Known previous = known.get(key);
+        Instant now = clock.instant();
+        Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);
+        String token = "removed:" + previous.token;
+        sink.accept(Arrival.removed(bucket, key, eventTime, token));
+        known.put(key, new Known(false, previous.objectToken, token, eventTime));
+        LOG.debug("source.object_removed location={} key={} token={}", location(), key, token);
+    }
+
+    private static String unquote(String etag) {
+        if (etag == null) {
+            return "";
+        }
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    /** What this source last emitted for a key. */
+    private record Known(boolean present, String objectToken, String token, Instant eventTime) {
+    }
+
+    /** One complete walk: the objects that count, by key, in key order. */
+    private static final class Listing {
+        final Map<String, S3Object> objects = new LinkedHashMap<>();
+        int pages;
+        int skipped;
+    }
+
+    /**
+     * Configures an {@link S3ListingSource}. Not thread-safe; {@link #build()} copies what it needs, so
+     * reusing a builder never changes a source it already built.
+     */
+    public static final class Builder {
+        private final S3Client client;
+        private final String bucket;
+        private final String prefix;
+        private final List<S3KeyFilter.Glob> includes = new ArrayList<>();
+        private final List<S3KeyFilter.Glob> excludes = new ArrayList<>();
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(S3Client client, String bucket, String prefix) {
+            this.client = requireNonNull(client, "client");
+            this.bucket = requireNonNull(bucket, "bucket");
+            this.prefix = requireNonNull(prefix, "prefix");
+        }
+
+        /**
+         * Adds globs a key (relative to the prefix's directory) must match, any one of them, to count; by
+         * default every key counts. A glob without {@code /} also matches the last segment alone.
+         *
+         * @throws NullPointerException if {@code globs} or one of them is null
+         * @throws InvalidConfigurationException if a glob is blank or not valid glob syntax
+         */
+        public Builder include(String... globs) {
+            requireNonNull(globs, "globs");
+            for (String g : globs) {
+                includes.add(S3KeyFilter.Glob.compile("include", g));
+            }
+            return this;
+        }
+
+        /**
+         * Adds globs whose matching keys do not count, on top of the keys ignored while being written;
+         * by default nothing else is excluded. Same matching rule as {@link #include}.
+         *
+         * @throws NullPointerException if {@code globs} or one of them is null
+         * @throws InvalidConfigurationException if a glob is blank or not valid glob syntax
+         */
+        public Builder exclude(String... globs) {
+            requireNonNull(globs, "globs");
+            for (String g : globs) {
+                excludes.add(S3KeyFilter.Glob.compile("exclude", g));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the time between listings once started; default 30 s. Each listing costs one
+         * {@code ListObjectsV2} request per page.
+         *
+         * @throws NullPointerException if {@code interval} is null
+         * @throws InvalidConfigurationException if {@code interval} is shorter than 1 ms
+         */
+        public Builder pollInterval(Duration interval) {
+            requireNonNull(interval, "interval");
+            if (interval.toMillis() < 1) {
+                throw new InvalidConfigurationException("poll interval must be >= 1ms, was " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets the keys asked for per {@code ListObjectsV2} page; default 1000, the most S3 returns.
+         *
+         * @throws InvalidConfigurationException if {@code size} is not between 1 and 1000
+         */
+        public Builder pageSize(int size) {
+            if (size < 1 || size > 1000) {
+                throw new InvalidConfigurationException("page size must be between 1 and 1000, was " + size);
+            }
+            this.pageSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps removals; default {@link Clock#systemUTC()}. Creations are stamped with
+         * the object's last-modified time.
+         *
+         * @throws NullPointerException if {@code clock} is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the source. Nothing is listed until {@link #scanOnce} or {@link #start}.
+         *
+         * @throws InvalidConfigurationException if the bucket is not a valid bucket name
+         */
+        public S3ListingSource build() {
+            new S3Location(bucket, prefix); // checks the bucket name
+            return new S3ListingSource(this, new S3KeyFilter(includes, excludes));
+        }
+    }
+}
