@@ -51,9 +51,9 @@ class EndToEndTest {
 
     @BeforeAll
     static void startStandIns() {
+        s3 = S3Server.start(s3Events::add);
         dynalite = Dynalite.start();
         sqs = ElasticMq.start();
-        s3 = S3Server.start(s3Events::add);
     }
 
     @AfterAll
@@ -168,8 +168,8 @@ class EndToEndTest {
         long bytes = 0;
         for (int i = 0; i < 5; i++) {
             String body = "{\"record\":" + i + "}\n".repeat(i + 1);
-            client.putObject(p -> p.bucket(bucket).key("events/2024/05/01/part " + i + "+x.json"),
-                    RequestBody.fromString(body));
+            String objectKey = "events/2024/05/01/part " + i + "+x.json";
+            client.putObject(p -> p.bucket(bucket).key(objectKey), RequestBody.fromString(body));
             bytes += body.length();
         }
         String key = "events/2024/05/01/big.json";

@@ -129,7 +129,7 @@ class SamTemplateTest {
             Map<?, ?> props = (Map<?, ?>) ((Map<?, ?>) resources.get(fn)).get("Properties");
             Map<?, ?> events = (Map<?, ?>) props.get("Events");
             Map<?, ?> sqs = (Map<?, ?>) ((Map<?, ?>) events.values().iterator().next()).get("Properties");
-            assertThat((List<?>) sqs.get("FunctionResponseTypes")).as(fn).containsExactly("ReportBatchItemFailures");
+            assertThat(sqs.get("FunctionResponseTypes")).as(fn).isEqualTo(List.of("ReportBatchItemFailures"));
         }
     }
 

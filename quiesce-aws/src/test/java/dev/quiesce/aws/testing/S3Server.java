@@ -88,7 +88,8 @@ public final class S3Server implements AutoCloseable {
         // HttpURLConnection reuses a kept-alive connection that S3Proxy's Jetty has given up on: the SDK
         // then sees "Error writing request body to server" and retries a PUT the server already stored,
         // so one put became two events about once in three runs. Without keep-alive that never happened.
-        // The JDK reads this property once, when HttpURLConnection is first used in the JVM.
+        // The JDK reads this property once, when HttpURLConnection is first used in the JVM, so the
+        // module's surefire configuration sets it at JVM start; this covers runs outside Maven.
         System.setProperty("http.keepAlive", "false");
     }
 
