@@ -7,7 +7,6 @@ import dev.quiesce.notify.CommandNotifier;
 import dev.quiesce.notify.FileDeadLetters;
 import dev.quiesce.notify.JsonLinesNotifier;
 import dev.quiesce.notify.WebhookNotifier;
-import dev.quiesce.app.source.DirectorySource;
 import dev.quiesce.engine.Backoff;
 import dev.quiesce.engine.Engine;
 import dev.quiesce.jdbc.JdbcObservationStore;
@@ -18,6 +17,7 @@ import dev.quiesce.policy.InactivityPeriod;
 import dev.quiesce.policy.Policy;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.policy.StableCount;
+import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.OutboxEntry;
 import java.io.IOException;
@@ -43,8 +43,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "watch",
         description = {
-            "Watch a directory tree until the data landing in it has finished landing, then exit 0.",
-            "Idiom: quiesce watch /data/incoming/2024-05-01 && spark-submit aggregate.py"},
+            "Watch a directory tree or an S3 prefix until the data landing in it has finished landing, then exit 0.",
+            "Idiom: quiesce watch /data/incoming/2024-05-01 && spark-submit aggregate.py",
+            "       quiesce watch s3://landing/events/2024/05/01/ && spark-submit aggregate.py"},
         mixinStandardHelpOptions = true,
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
@@ -62,8 +63,9 @@ public final class WatchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "Directory tree to watch.")
-    private Path dir;
+    @Parameters(index = "0", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "Directory tree to watch, or an S3 prefix (listed with ListObjectsV2).")
+    private String location;
 
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = "stable",
             description = "stable (tally unchanged for --window checks) or inactivity (no arrival for --inactivity). Default: ${DEFAULT-VALUE}.")
@@ -106,12 +108,22 @@ public final class WatchCommand implements Callable<Integer> {
     private List<String> includes = new ArrayList<>();
 
     @Option(names = "--exclude", paramLabel = "GLOB",
-            description = "Also ignore files matching (repeatable). Hidden files, *.tmp, *.part, *.crdownload and _temporary/ are always ignored.")
+            description = "Also ignore files matching (repeatable). Hidden files, *.tmp, *.part, *.crdownload"
+                    + " (and for directories _temporary/) are always ignored.")
     private List<String> excludes = new ArrayList<>();
 
-    @Option(names = "--rescan", paramLabel = "D", converter = DurationConverter.class, defaultValue = "2s",
-            description = "Full rescan interval besides file-system events. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rescan", paramLabel = "D", converter = DurationConverter.class,
+            description = "Full rescan interval: besides file-system events for a directory (default 2s);"
+                    + " the listing interval for S3 (default 10s).")
     private Duration rescan;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL",
+            description = "S3: endpoint of an S3-compatible store (MinIO, Ceph…); path-style addressing is used.")
+    private URI endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "S3: region. Default: from AWS_REGION or the AWS profile.")
+    private String region;
 
     @Option(names = "--notify-webhook", paramLabel = "URL",
             description = "POST a CloudEvent here when the observation ends.")
@@ -145,7 +157,8 @@ public final class WatchCommand implements Callable<Integer> {
             description = "SQLite state file; rerun with the same file to resume after a crash. Default: a temporary file.")
     private Path state;
 
-    @Option(names = "--id", paramLabel = "NAME", description = "Observation id. Default: watch:<absolute DIR>.")
+    @Option(names = "--id", paramLabel = "NAME",
+            description = "Observation id. Default: watch:<absolute DIR> or watch:s3://BUCKET/PREFIX.")
     private String id;
 
     @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
@@ -158,17 +171,14 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PolicySpec policySpec = policySpec();
         validateNotifyOptions();
-        DirectorySource source = DirectorySource.builder(dir)
-                .include(includes.toArray(String[]::new))
-                .exclude(excludes.toArray(String[]::new))
-                .rescanInterval(rescan)
-                .build();
+        WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region);
+        ArrivalSource source = watched.source();
         List<Notifier> notifiers = notifiers();
         Path stateFile = state != null ? state : temporaryStateFile();
         Path deadLetterFile = deadLetters != null ? deadLetters
                 : state != null ? Path.of(state + ".dead-letters.jsonl") : Path.of("quiesce-dead-letters.jsonl");
-        String observationId = id != null ? id : "watch:" + source.bucket();
-        Dataset dataset = Dataset.of(source.bucket(), source.bucket());
+        String observationId = id != null ? id : "watch:" + watched.name();
+        Dataset dataset = watched.dataset();
 
         try (SqliteDatabase db = SqliteDatabase.open(stateFile)) {
             JdbcObservationStore store = db.observationStore();

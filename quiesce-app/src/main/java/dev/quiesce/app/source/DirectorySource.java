@@ -7,6 +7,7 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.io.IOException;
@@ -96,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class DirectorySource implements AutoCloseable {
+public final class DirectorySource implements ArrivalSource {
 
     /** Time between full rescans unless {@link Builder#rescanInterval} says otherwise: 2 s. */
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(2);

@@ -3,6 +3,7 @@ package dev.quiesce.aws.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.time.Clock;
@@ -77,7 +78,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * }
  * }</pre>
  */
-public final class S3ListingSource implements AutoCloseable {
+public final class S3ListingSource implements ArrivalSource {
 
     /** Time between listings once {@link #start started}, unless {@link Builder#pollInterval} says otherwise: 30 s. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);

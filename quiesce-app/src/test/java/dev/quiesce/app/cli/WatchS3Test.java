@@ -1,0 +1,83 @@
+package dev.quiesce.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quiesce.aws.testing.S3Server;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** {@code quiesce watch s3://bucket/prefix} in a child JVM against an S3-compatible server (S3Proxy). */
+class WatchS3Test {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Map<String, String> CREDENTIALS = Map.of(
+            "AWS_ACCESS_KEY_ID", S3Server.CREDENTIAL, "AWS_SECRET_ACCESS_KEY", S3Server.CREDENTIAL,
+            "AWS_REGION", "us-east-1");
+    private static S3Server s3;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        s3 = S3Server.start(event -> { });
+        s3.client().createBucket(b -> b.bucket("landing"));
+        for (String key : List.of("events/2024/05/01/a.json", "events/2024/05/01/b.json",
+                "events/2024/05/01/13/c.json", "events/2024/05/02/other-day.json", "events/2024/05/01/.hidden")) {
+            s3.client().putObject(p -> p.bucket("landing").key(key), RequestBody.fromString(key));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    @Test
+    void watchesAnS3PrefixUntilItSettles() throws Exception {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, CREDENTIALS, "watch", "s3://landing/events/2024/05/01/",
+                "--endpoint-url", s3.endpoint().toString(), "--json",
+                "--policy", "inactivity", "--inactivity", "1s", "--rescan", "200ms")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+            List<JsonNode> events = q.stdout().lines().filter(l -> l.startsWith("{")).map(WatchS3Test::json).toList();
+            JsonNode completed = events.get(events.size() - 1);
+            assertThat(completed.get("type").asText()).isEqualTo("COMPLETED");
+            assertThat(completed.get("objects").asLong()).isEqualTo(3);
+            assertThat(completed.get("dataset").asText()).isEqualTo("s3://landing/events/2024/05/01/");
+        }
+    }
+
+    @Test
+    void aMissingBucketIsBadUsage() {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, CREDENTIALS, "watch", "s3://no-such-bucket/x/",
+                "--endpoint-url", s3.endpoint().toString())) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).startsWith("quiesce: ").contains("no-such-bucket");
+        }
+    }
+
+    @Test
+    void endpointOptionsOnADirectoryAreBadUsage() {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--region", "eu-west-1")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("apply to s3:// locations only");
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(line, e);
+        }
+    }
+}
