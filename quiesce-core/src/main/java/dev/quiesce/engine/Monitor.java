@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * Counts what lands: routes each arrival to its datasets, records it idempotently, and wakes the
  * observations of a dataset at its first arrival.
  *
- * <p>With an auto-start policy, an arrival for a dataset that has no open observation starts one,
- * named {@code <dataset>/<UTC date of the arrival>}: one run per dataset and day, which is how
+ * <p>With an auto-start policy, an arrival for a dataset that has no open observation starts one:
+ * for a dated dataset ({@code events/2024-05-01}) named like it, otherwise named
+ * {@code <dataset>/<UTC date of the arrival>}. Either way one run per dataset and day, which is how
  * Firehose lays data out. A run that already ended is not started again.
  */
 public final class Monitor {
@@ -52,14 +53,12 @@ public final class Monitor {
     /** Records one arrival in every dataset it routes to; returns what recording did in each. */
     public List<Effect> accept(Arrival arrival) {
         List<Effect> results = new ArrayList<>();
-        for (String datasetId : router.route(arrival)) {
+        for (Router.Route route : router.route(arrival)) {
+            String datasetId = route.datasetId();
             Effect r = tallies.record(datasetId, arrival);
             LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
-            if (r.counted()) {
-                if (autoStart != null && !observer.hasOpen(datasetId)) {
-                    observer.start(runId(datasetId, arrival), datasetId, autoStart);
-                }
-                observer.arrived(datasetId);
+            if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
+                observer.start(route.dated() ? datasetId : runId(datasetId, arrival), datasetId, autoStart);
             }
             results.add(r);
         }

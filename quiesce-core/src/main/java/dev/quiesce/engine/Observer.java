@@ -101,13 +101,20 @@ public final class Observer {
         return !store.openFor(datasetId).isEmpty();
     }
 
-    /** Activates every WAITING observation of a dataset that now has arrivals. */
-    public void arrived(String datasetId) {
-        for (Observation o : store.openFor(datasetId)) {
+    /**
+     * Activates every WAITING observation of a dataset that now has arrivals.
+     *
+     * @return how many open observations the dataset has (so a caller can start one when there are none,
+     *     without asking the store twice)
+     */
+    public int arrived(String datasetId) {
+        List<Observation> open = store.openFor(datasetId);
+        for (Observation o : open) {
             if (o.state() == ObservationState.WAITING) {
                 activateWithRetry(o.id());
             }
         }
+        return open.size();
     }
 
     /** Runs the check of one observation if it is due. */

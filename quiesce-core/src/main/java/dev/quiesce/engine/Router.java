@@ -10,9 +10,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Routes each arrival to the dataset whose prefix matches its key longest within its bucket.
  *
  * <p>Arrivals no dataset claims are counted under their bucket's name, as the founding note counts
- * everything under the bucket, so nothing is lost. Thread-safe; datasets may be added while running.
+ * everything under the bucket, so nothing is lost. A dated prefix ({@code events/{yyyy}/{MM}/{dd}/})
+ * routes each date to a dataset of its own. Thread-safe; datasets may be added while running.
  */
 public final class Router {
+
+    /**
+     * Where an arrival is counted.
+     *
+     * @param datasetId the tally it goes into
+     * @param dated whether the dataset is one date of a dated prefix, and so already one run
+     */
+    public record Route(String datasetId, boolean dated) {
+    }
 
     private final List<Dataset> datasets = new CopyOnWriteArrayList<>();
 
@@ -24,20 +34,27 @@ public final class Router {
         datasets.add(dataset);
     }
 
-    /** The dataset ids the arrival belongs to: every dataset tied for the longest matching prefix, or its bucket. */
-    public List<String> route(Arrival arrival) {
+    /** Every dataset tied for the longest matching prefix, or the arrival's bucket. */
+    public List<Route> route(Arrival arrival) {
         int best = -1;
-        List<String> ids = new ArrayList<>();
+        List<Dataset> matched = new ArrayList<>();
         for (Dataset d : datasets) {
             int m = d.match(arrival);
             if (m > best) {
                 best = m;
-                ids.clear();
-                ids.add(d.id());
+                matched.clear();
+                matched.add(d);
             } else if (m == best && m >= 0) {
-                ids.add(d.id());
+                matched.add(d);
             }
         }
-        return ids.isEmpty() ? List.of(arrival.bucket()) : List.copyOf(ids);
+        if (matched.isEmpty()) {
+            return List.of(new Route(arrival.bucket(), false));
+        }
+        List<Route> routes = new ArrayList<>();
+        for (Dataset d : matched) {
+            routes.add(new Route(d.instanceFor(arrival), d.dated()));
+        }
+        return routes;
     }
 }

@@ -74,4 +74,18 @@ class MonitorTest {
         assertThat(store.list(10)).extracting(Observation::id)
                 .containsExactly("events/2024-05-01");
     }
+
+    @Test
+    void aDatedDatasetKeepsOneTallyAndOneRunPerDate() {
+        Engine dated = Engine.builder().tallies(tallies).store(store).clock(clock)
+                .dataset(Dataset.of("firehose", "bucket", "fh/{yyyy}/{MM}/{dd}/"))
+                .autoStart(PolicySpec.stable(3, Duration.ofSeconds(10)))
+                .drivenExternally().build();
+        dated.monitor().accept(Arrival.created("bucket", "fh/2024/05/01/23/a", 5, T0, "a"));
+        dated.monitor().accept(Arrival.created("bucket", "fh/2024/05/02/00/b", 7, T0.plusSeconds(90), "b"));
+        assertThat(tallies.tally("firehose/2024-05-01").bytes()).isEqualTo(5);
+        assertThat(tallies.tally("firehose/2024-05-02").bytes()).isEqualTo(7);
+        assertThat(store.list(10)).extracting(Observation::id)
+                .containsExactlyInAnyOrder("firehose/2024-05-01", "firehose/2024-05-02");
+    }
 }
