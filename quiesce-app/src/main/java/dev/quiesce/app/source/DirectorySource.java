@@ -7,6 +7,7 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyFilter;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
@@ -534,7 +535,7 @@ public final class DirectorySource implements ArrivalSource {
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !file.equals(root) && filter.accepts(root.relativize(file))) {
+            if (attrs.isRegularFile() && !file.equals(root) && filter.accepts(keyOf(file))) {
                 found.put(keyOf(file), attrs);
             }
             return FileVisitResult.CONTINUE;
@@ -578,8 +579,8 @@ public final class DirectorySource implements ArrivalSource {
      */
     public static final class Builder {
         private final Path root;
-        private final List<KeyFilter.Glob> includes = new ArrayList<>();
-        private final List<KeyFilter.Glob> excludes = new ArrayList<>();
+        private final List<String> includes = new ArrayList<>();
+        private final List<String> excludes = new ArrayList<>();
         private Duration rescanInterval = DEFAULT_RESCAN_INTERVAL;
         private Clock clock = Clock.systemUTC();
 
@@ -598,7 +599,8 @@ public final class DirectorySource implements ArrivalSource {
         public Builder include(String... globs) {
             requireNonNull(globs, "globs");
             for (String g : globs) {
-                includes.add(KeyFilter.Glob.compile("include", g));
+                KeyFilter.check("include", g);
+                includes.add(g);
             }
             return this;
         }
@@ -613,7 +615,8 @@ public final class DirectorySource implements ArrivalSource {
         public Builder exclude(String... globs) {
             requireNonNull(globs, "globs");
             for (String g : globs) {
-                excludes.add(KeyFilter.Glob.compile("exclude", g));
+                KeyFilter.check("exclude", g);
+                excludes.add(g);
             }
             return this;
         }
@@ -670,10 +673,7 @@ public final class DirectorySource implements ArrivalSource {
                 throw new InvalidConfigurationException("directory to watch cannot be listed: " + dir
                         + " (" + e + "); check that it is a readable local directory", e);
             }
-            List<KeyFilter.Glob> in = includes.isEmpty()
-                    ? List.of(KeyFilter.Glob.compile("include", DEFAULT_INCLUDE))
-                    : includes;
-            return new DirectorySource(dir, new KeyFilter(in, excludes), rescanInterval, clock);
+            return new DirectorySource(dir, KeyFilter.of(includes, excludes), rescanInterval, clock);
         }
     }
 }

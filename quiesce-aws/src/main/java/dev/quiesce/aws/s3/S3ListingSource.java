@@ -3,6 +3,7 @@ package dev.quiesce.aws.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyFilter;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
@@ -92,7 +93,7 @@ public final class S3ListingSource implements ArrivalSource {
     private final String bucket;
     private final String prefix;
     private final String prefixDirectory;
-    private final S3KeyFilter filter;
+    private final KeyFilter filter;
     private final Duration pollInterval;
     private final int pageSize;
     private final Clock clock;
@@ -108,7 +109,7 @@ public final class S3ListingSource implements ArrivalSource {
     private ScheduledExecutorService poller;
     private volatile Thread pollThread;
 
-    private S3ListingSource(Builder b, S3KeyFilter filter) {
+    private S3ListingSource(Builder b, KeyFilter filter) {
         this.client = b.client;
         this.bucket = b.bucket;
         this.prefix = b.prefix;
@@ -411,8 +412,8 @@ public final class S3ListingSource implements ArrivalSource {
         private final S3Client client;
         private final String bucket;
         private final String prefix;
-        private final List<S3KeyFilter.Glob> includes = new ArrayList<>();
-        private final List<S3KeyFilter.Glob> excludes = new ArrayList<>();
+        private final List<String> includes = new ArrayList<>();
+        private final List<String> excludes = new ArrayList<>();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int pageSize = DEFAULT_PAGE_SIZE;
         private Clock clock = Clock.systemUTC();
@@ -433,7 +434,8 @@ public final class S3ListingSource implements ArrivalSource {
         public Builder include(String... globs) {
             requireNonNull(globs, "globs");
             for (String g : globs) {
-                includes.add(S3KeyFilter.Glob.compile("include", g));
+                KeyFilter.check("include", g);
+                includes.add(g);
             }
             return this;
         }
@@ -448,7 +450,8 @@ public final class S3ListingSource implements ArrivalSource {
         public Builder exclude(String... globs) {
             requireNonNull(globs, "globs");
             for (String g : globs) {
-                excludes.add(S3KeyFilter.Glob.compile("exclude", g));
+                KeyFilter.check("exclude", g);
+                excludes.add(g);
             }
             return this;
         }
@@ -500,7 +503,7 @@ public final class S3ListingSource implements ArrivalSource {
          */
         public S3ListingSource build() {
             new S3Location(bucket, prefix); // checks the bucket name
-            return new S3ListingSource(this, new S3KeyFilter(includes, excludes));
+            return new S3ListingSource(this, KeyFilter.of(includes, excludes));
         }
     }
 }
