@@ -191,13 +191,16 @@ public final class WatchCommand implements Callable<Integer> {
                     .deadLetters(new FileDeadLetters(deadLetterFile))
                     .maxIdle(Duration.ofMillis(500));
             notifiers.forEach(builder::notifier);
-            try (Engine engine = builder.build().start()) {
+            try (Engine engine = builder.build()) {
                 Observation started = engine.observer().start(observationId, dataset.id(), policySpec);
                 if (!started.spec().equals(policySpec)) {
                     spec.commandLine().getErr().println("quiesce: resuming " + observationId
                             + " with the policy it started with: " + started.spec().text());
                 }
+                // the source's first pass runs here, before any check: a check in the middle of it would
+                // judge data that has been there all along by the part of it counted so far
                 source.start(engine.monitor()::accept);
+                engine.start();
                 try {
                     Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
                     return awaitEnd(store, db, observationId, ours, deadLetterFile);

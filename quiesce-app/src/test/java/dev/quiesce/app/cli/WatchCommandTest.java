@@ -191,4 +191,22 @@ class WatchCommandTest {
             return q.exitCode(LIMIT);
         }
     }
+
+    @Test
+    void dataThatLandedLongAgoCompletesAtOnceWithEveryFileCounted() throws Exception {
+        // regression: a check ran during the first scan and completed on the files counted so far
+        Path data = data();
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(1)));
+        for (int i = 0; i < 300; i++) {
+            Path f = Files.writeString(data.resolve("part-" + i + ".json"), "{}");
+            Files.setLastModifiedTime(f, hourAgo);
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--json",
+                "--policy", "inactivity", "--inactivity", "1s")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(0);
+            List<JsonNode> events = events(q.stdout());
+            assertThat(events.get(events.size() - 1).get("objects").asLong()).isEqualTo(300);
+        }
+    }
 }
