@@ -157,13 +157,19 @@ public final class Observer {
     public int runDue() {
         int ran = 0;
         List<Observation> batch;
+        boolean progressed;
         do {
             batch = store.due(clock.instant(), 100);
+            progressed = false;
             for (Observation o : batch) {
-                check(o.id());
-                ran++;
+                Outcome outcome = check(o.id());
+                if (outcome != Outcome.NOT_DUE && outcome != Outcome.FINISHED && outcome != Outcome.NOT_FOUND) {
+                    progressed = true;
+                    ran++;
+                }
             }
-        } while (batch.size() == 100);
+            // an eventually consistent due-time index can list checks that already ran; stop rather than spin
+        } while (batch.size() == 100 && progressed);
         return ran;
     }
 
