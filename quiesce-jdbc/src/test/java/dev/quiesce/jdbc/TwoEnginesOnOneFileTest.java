@@ -1,5 +1,7 @@
 package dev.quiesce.jdbc;
 
+import dev.quiesce.port.contract.TransitionCountingStore;
+import dev.quiesce.port.contract.RecordingNotifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiesce.Arrival;

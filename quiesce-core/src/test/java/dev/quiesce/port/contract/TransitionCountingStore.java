@@ -1,4 +1,4 @@
-package dev.quiesce.aws.dynamodb;
+package dev.quiesce.port.contract;
 
 import dev.quiesce.Observation;
 import dev.quiesce.port.ObservationStore;
@@ -16,17 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * final state. The outbox alone cannot show a double completion: both writers would insert the same
  * entry key. Thread-safe; several instances may share one count map.
  */
-final class TransitionCountingStore implements ObservationStore, Outbox {
+public final class TransitionCountingStore implements ObservationStore, Outbox {
 
-    private final DynamoDbObservationStore store;
+    private final ObservationStore store;
+    private final Outbox outbox;
     private final Map<String, AtomicInteger> finishes;
 
-    TransitionCountingStore(DynamoDbObservationStore store, Map<String, AtomicInteger> finishes) {
+    public <S extends ObservationStore & Outbox> TransitionCountingStore(S store, Map<String, AtomicInteger> finishes) {
         this.store = store;
+        this.outbox = store;
         this.finishes = finishes;
     }
 
-    static Map<String, AtomicInteger> newCounts() {
+    public static Map<String, AtomicInteger> newCounts() {
         return new ConcurrentHashMap<>();
     }
 
@@ -71,31 +73,31 @@ final class TransitionCountingStore implements ObservationStore, Outbox {
 
     @Override
     public List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit) {
-        return store.claim(now, leaseUntil, limit);
+        return outbox.claim(now, leaseUntil, limit);
     }
 
     @Override
     public void delivered(String key) {
-        store.delivered(key);
+        outbox.delivered(key);
     }
 
     @Override
     public void retryLater(String key, int attempts, Instant retryAt, String error) {
-        store.retryLater(key, attempts, retryAt, error);
+        outbox.retryLater(key, attempts, retryAt, error);
     }
 
     @Override
     public void dead(String key, int attempts, String error) {
-        store.dead(key, attempts, error);
+        outbox.dead(key, attempts, error);
     }
 
     @Override
     public List<OutboxEntry> entriesOf(String observationId) {
-        return store.entriesOf(observationId);
+        return outbox.entriesOf(observationId);
     }
 
     @Override
     public Optional<Instant> nextAttemptAt() {
-        return store.nextAttemptAt();
+        return outbox.nextAttemptAt();
     }
 }

@@ -1,4 +1,4 @@
-package dev.quiesce.aws.dynamodb;
+package dev.quiesce.port.contract;
 
 import dev.quiesce.LifecycleEvent;
 import dev.quiesce.port.Notifier;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A notifier for tests that keeps every event it is given, in delivery order; takes terminal events. Thread-safe. */
-final class RecordingNotifier implements Notifier {
+public final class RecordingNotifier implements Notifier {
 
     private final String name;
     private final List<LifecycleEvent> delivered = new CopyOnWriteArrayList<>();
 
-    RecordingNotifier(String name) {
+    public RecordingNotifier(String name) {
         this.name = name;
     }
 
@@ -26,7 +26,7 @@ final class RecordingNotifier implements Notifier {
     }
 
     /** What was delivered so far. */
-    List<LifecycleEvent> delivered() {
+    public List<LifecycleEvent> delivered() {
         return List.copyOf(delivered);
     }
 }
