@@ -2,7 +2,9 @@ package dev.quiesce.engine;
 
 import dev.quiesce.Dataset;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.memory.InMemoryExpectationStore;
 import dev.quiesce.port.DeadLetters;
+import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.Outbox;
@@ -44,9 +46,9 @@ public final class Engine implements AutoCloseable {
         this.outbox = b.outbox;
         this.scheduler = new InProcessScheduler(b.clock, b.maxIdle);
         Scheduler s = b.external != null ? b.external : b.drivenExternally ? Scheduler.none() : scheduler;
-        this.observer = new Observer(b.observations, b.tallies, s, b.clock, b.notifiers);
+        this.observer = new Observer(b.observations, b.tallies, s, b.clock, b.notifiers, b.expectations);
         this.router = new Router(b.datasets);
-        this.monitor = new Monitor(b.tallies, router, observer, b.autoStart);
+        this.monitor = new Monitor(b.tallies, router, observer, b.autoStart, b.expectations, b.clock);
         this.relay = new OutboxRelay(b.outbox, b.notifiers, b.backoff, b.deadLetters, b.clock, b.lease);
     }
 
@@ -112,6 +114,7 @@ public final class Engine implements AutoCloseable {
         private boolean drivenExternally;
         private PolicySpec autoStart;
         private Scheduler external;
+        private ExpectationStore expectations = new InMemoryExpectationStore();
 
         private Builder() {
         }
@@ -162,6 +165,12 @@ public final class Engine implements AutoCloseable {
         /** How long a claimed outbox entry is withheld from other engines; default 1 min. */
         public Builder lease(Duration lease) {
             this.lease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** Where producers' declarations are kept; default in memory. */
+        public Builder expectations(ExpectationStore expectations) {
+            this.expectations = Objects.requireNonNull(expectations, "expectations");
             return this;
         }
 

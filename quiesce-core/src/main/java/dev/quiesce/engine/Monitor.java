@@ -1,9 +1,12 @@
 package dev.quiesce.engine;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.Sent;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.TallyStore;
 import dev.quiesce.port.TallyStore.Effect;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,20 +32,62 @@ public final class Monitor {
     private final Router router;
     private final Observer observer;
     private final PolicySpec autoStart;
+    private final ExpectationStore expectations;
+    private final Clock clock;
 
     public Monitor(TallyStore tallies, Router router, Observer observer) {
-        this(tallies, router, observer, null);
+        this(tallies, router, observer, null, null, Clock.systemUTC());
     }
 
     /**
      * @param autoStart the policy of observations started by a dataset's first arrival, or {@code null}
      *     to observe only what is started explicitly
+     * @param expectations where producers' declarations are kept, or {@code null} for none
+     * @param clock stamps declarations
      */
-    public Monitor(TallyStore tallies, Router router, Observer observer, PolicySpec autoStart) {
+    public Monitor(TallyStore tallies, Router router, Observer observer, PolicySpec autoStart,
+                   ExpectationStore expectations, Clock clock) {
+        this.expectations = expectations;
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.tallies = Objects.requireNonNull(tallies, "tallies");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.autoStart = autoStart;
+    }
+
+    /**
+     * A producer opened for a dataset (idempotent).
+     *
+     * @throws IllegalStateException if this monitor keeps no declarations
+     */
+    public void opened(String datasetId, String producerId) {
+        if (requireExpectations().open(datasetId, producerId, clock.instant())) {
+            LOG.info("producer.opened dataset={} producer={}", datasetId, producerId);
+            observer.declared(datasetId);
+        }
+    }
+
+    /**
+     * A producer closed with what it sent (idempotent: the first close wins). Exact observations of the
+     * dataset are checked at once.
+     *
+     * @throws IllegalStateException if this monitor keeps no declarations
+     */
+    public void closed(String datasetId, String producerId, Sent sent) {
+        if (requireExpectations().close(datasetId, producerId, sent, clock.instant())) {
+            LOG.info("producer.closed dataset={} producer={} records={} bytes={} objects={}",
+                    datasetId, producerId, sent.records(), sent.bytes(), sent.objects());
+            observer.declared(datasetId);
+        } else {
+            LOG.debug("producer.close_repeated dataset={} producer={}", datasetId, producerId);
+        }
+    }
+
+    private ExpectationStore requireExpectations() {
+        if (expectations == null) {
+            throw new IllegalStateException("this engine keeps no producer declarations; build it with an ExpectationStore");
+        }
+        return expectations;
     }
 
     /** The id of the run an arrival auto-starts. */

@@ -1,6 +1,7 @@
 package dev.quiesce.engine;
 
 import dev.quiesce.EventType;
+import dev.quiesce.Expectations;
 import dev.quiesce.LifecycleEvent;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationNotFoundException;
@@ -10,6 +11,7 @@ import dev.quiesce.Tally;
 import dev.quiesce.Verdict;
 import dev.quiesce.policy.Check;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.OutboxEntry;
@@ -43,9 +45,19 @@ public final class Observer {
     private final Clock clock;
     /** Only their names are used here: which events each wants is the relay's business. */
     private final List<Notifier> notifiers;
+    private final ExpectationStore expectations;
 
     public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
                     List<Notifier> notifiers) {
+        this(store, tallies, scheduler, clock, notifiers, null);
+    }
+
+    /**
+     * @param expectations producers' declarations, for exact policies; {@code null} when none are kept
+     */
+    public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
+                    List<Notifier> notifiers, ExpectationStore expectations) {
+        this.expectations = expectations;
         this.store = Objects.requireNonNull(store, "store");
         this.tallies = Objects.requireNonNull(tallies, "tallies");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -111,10 +123,29 @@ public final class Observer {
         List<Observation> open = store.openFor(datasetId);
         for (Observation o : open) {
             if (o.state() == ObservationState.WAITING) {
-                activateWithRetry(o.id());
+                activateWithRetry(o.id(), false);
+            } else if (o.spec().policy().checksOnArrival()) {
+                checkSoon(o.id());
             }
         }
         return open.size();
+    }
+
+    /**
+     * A producer's declaration for the dataset changed: observations with an exact policy are checked at
+     * once (a WAITING one is activated first: the declaration is its start signal, even before data).
+     */
+    public void declared(String datasetId) {
+        for (Observation o : store.openFor(datasetId)) {
+            if (!o.spec().policy().checksOnArrival()) {
+                continue;
+            }
+            if (o.state() == ObservationState.WAITING) {
+                activateWithRetry(o.id(), true);
+            } else {
+                checkSoon(o.id());
+            }
+        }
     }
 
     /** Runs the check of one observation if it is due. */
@@ -210,8 +241,10 @@ public final class Observer {
     private Outcome checkActive(Observation o, Tally tally, Instant now) {
         PolicySpec spec = o.spec();
         Progress progress = o.progress().afterCheck(tally.changeSeq());
-        Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now);
-        Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy().recheckInterval());
+        Expectations declared = spec.policy().needsExpectations() && expectations != null
+                ? expectations.of(o.datasetId()) : Expectations.NONE;
+        Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared);
+        Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy());
         LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
                 o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
         Observation next;
@@ -232,18 +265,34 @@ public final class Observer {
         return next.state().open() ? Outcome.CHECKED : Outcome.FINISHED_NOW;
     }
 
-    private void activateWithRetry(String id) {
+    private void activateWithRetry(String id, boolean evenWithoutArrivals) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
             if (o.state() != ObservationState.WAITING) {
                 return;
             }
             Tally tally = tallies.tally(o.datasetId());
-            if (!tally.hasArrivals() || activate(o, tally, clock.instant())) {
+            if ((!tally.hasArrivals() && !evenWithoutArrivals) || activate(o, tally, clock.instant())) {
                 return;
             }
         }
         throw new IllegalStateException("could not activate " + id + " after " + CAS_ATTEMPTS + " version races");
+    }
+
+    /** Brings an active observation's next check forward to now (a lost race is retried: a check may have pushed it out). */
+    private void checkSoon(String id) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            Instant now = clock.instant();
+            if (o.state() != ObservationState.ACTIVE || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(now))) {
+                return;
+            }
+            if (commit(o.checked(o.progress(), now), tallies.tally(o.datasetId()))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not bring the check of " + id + " forward after "
+                + CAS_ATTEMPTS + " version races");
     }
 
     private boolean activate(Observation o, Tally tally, Instant now) {

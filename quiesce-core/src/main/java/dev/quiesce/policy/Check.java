@@ -2,6 +2,7 @@ package dev.quiesce.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.quiesce.Expectations;
 import dev.quiesce.Progress;
 import dev.quiesce.Tally;
 import java.time.Instant;
@@ -15,8 +16,11 @@ import java.time.Instant;
  * @param startedAt when the observation started
  * @param activatedAt when the first arrival was seen
  * @param now the time of this check
+ * @param expectations producers' declarations for the dataset ({@link Expectations#NONE} unless the
+ *     policy {@linkplain Policy#needsExpectations() needs them})
  */
-public record Check(Tally tally, Progress progress, Instant startedAt, Instant activatedAt, Instant now) {
+public record Check(Tally tally, Progress progress, Instant startedAt, Instant activatedAt, Instant now,
+                    Expectations expectations) {
 
     public Check {
         requireNonNull(tally, "tally");
@@ -24,5 +28,11 @@ public record Check(Tally tally, Progress progress, Instant startedAt, Instant a
         requireNonNull(startedAt, "startedAt");
         requireNonNull(activatedAt, "activatedAt");
         requireNonNull(now, "now");
+        requireNonNull(expectations, "expectations");
+    }
+
+    /** A check without declarations. */
+    public Check(Tally tally, Progress progress, Instant startedAt, Instant activatedAt, Instant now) {
+        this(tally, progress, startedAt, activatedAt, now, Expectations.NONE);
     }
 }

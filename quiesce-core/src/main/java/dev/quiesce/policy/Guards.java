@@ -80,12 +80,13 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
 
     /**
      * Applies the guards to what the policy decided at an active check: holds back a completion below
-     * {@code minObjects}, turns a passed deadline into TIMED_OUT, and never lets a wait run past the deadline.
+     * {@code minObjects}, turns a passed deadline into TIMED_OUT (or INCOMPLETE, when the policy knows
+     * what is missing), and never lets a wait run past the deadline.
      */
-    public Verdict apply(Verdict verdict, Check check, Duration recheck) {
+    public Verdict apply(Verdict verdict, Check check, Policy policy) {
         Verdict v = verdict;
         if (v instanceof Verdict.Complete && check.tally().objects() < minObjects) {
-            v = new Verdict.Wait(check.now().plus(recheck));
+            v = new Verdict.Wait(check.now().plus(policy.recheckInterval()));
         }
         Optional<Instant> dl = deadlineAt(check.startedAt());
         if (dl.isEmpty() || v instanceof Verdict.Complete || v instanceof Verdict.TimedOut
@@ -93,6 +94,10 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
             return v;
         }
         if (!check.now().isBefore(dl.get())) {
+            Optional<String> missing = policy.shortfall(check);
+            if (missing.isPresent()) {
+                return new Verdict.Incomplete(missing.get());
+            }
             String why = check.tally().objects() < minObjects
                     ? "deadline " + Durations.format(deadline) + " passed with " + check.tally().objects()
                             + " of at least " + minObjects + " objects"

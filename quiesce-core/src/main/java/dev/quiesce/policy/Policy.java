@@ -25,6 +25,28 @@ public interface Policy {
     /** A canonical text form that {@link PolicySpec#parse} reads back into an equal policy. */
     String spec();
 
+    /** Whether checks need the producers' declarations (read from the expectation store). */
+    default boolean needsExpectations() {
+        return false;
+    }
+
+    /**
+     * Whether every new arrival or declaration should trigger a check at once, rather than waiting for
+     * the next scheduled one: for exact policies, whose latency is then only event delivery.
+     */
+    default boolean checksOnArrival() {
+        return false;
+    }
+
+    /**
+     * What is missing, when the deadline passes before completion: the deadline then ends the
+     * observation as INCOMPLETE with this text rather than TIMED_OUT. Empty for heuristic policies,
+     * which cannot know what is missing.
+     */
+    default java.util.Optional<String> shortfall(Check check) {
+        return java.util.Optional.empty();
+    }
+
     /** The founding note's algorithm with its defaults: window 3, constant 30 s. */
     static StableCount stableCount() {
         return StableCount.ofDefaults();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Sent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Map;
  * stable window=3 delay=constant:30s
  * stable window=5 delay=backoff:1s:2.0:1m min-objects=10 deadline=2h
  * inactivity period=5m first-arrival-timeout=30m
+ * expected unit=objects producers=3 deadline=2h
  * }</pre>
  *
  * @param policy decides completion
@@ -50,7 +52,7 @@ public record PolicySpec(Policy policy, Guards guards) {
      */
     public static PolicySpec parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new InvalidConfigurationException("empty policy spec: start with 'stable' or 'inactivity'");
+            throw new InvalidConfigurationException("empty policy spec: start with 'stable', 'inactivity' or 'expected'");
         }
         String[] words = text.trim().split("\\s+");
         Map<String, String> opts = new LinkedHashMap<>();
@@ -83,9 +85,22 @@ public record PolicySpec(Policy policy, Guards guards) {
                 }
                 policy = InactivityPeriod.of(Durations.parse(opts.remove("period")));
                 break;
+            case "expected":
+                String unitText = opts.containsKey("unit") ? opts.remove("unit") : "objects";
+                Sent.Unit unit;
+                try {
+                    unit = Sent.Unit.valueOf(unitText.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationException("unknown unit '" + unitText
+                            + "': use objects, bytes or records", e);
+                }
+                policy = ExpectedTotals.of(unit,
+                        opts.containsKey("producers") ? (int) parseLong(opts.remove("producers"), "producers") : 0,
+                        opts.containsKey("poll") ? Durations.parse(opts.remove("poll")) : ExpectedTotals.DEFAULT_POLL);
+                break;
             default:
                 throw new InvalidConfigurationException(
-                        "unknown policy '" + words[0] + "': use 'stable' or 'inactivity'");
+                        "unknown policy '" + words[0] + "': use 'stable', 'inactivity' or 'expected'");
         }
         if (!opts.isEmpty()) {
             throw new InvalidConfigurationException(
