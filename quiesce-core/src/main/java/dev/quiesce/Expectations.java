@@ -26,6 +26,11 @@ public record Expectations(List<Expectation> producers) {
         return producers.stream().filter(e -> !e.closed()).map(Expectation::producerId).toList();
     }
 
+    /** Whether no closed producer declared a count in this unit (they only said they were done). */
+    public boolean noneDeclared(Sent.Unit unit) {
+        return producers.stream().filter(Expectation::closed).allMatch(e -> e.sent().in(unit) == Sent.UNKNOWN);
+    }
+
     /**
      * The sum of what closed producers declared in a unit, or {@link Sent#UNKNOWN} when one of them did
      * not declare that unit.

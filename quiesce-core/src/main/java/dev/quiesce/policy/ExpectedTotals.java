@@ -21,7 +21,9 @@ import java.util.Optional;
  * that never closed.
  *
  * <p>"Every producer" is every producer that opened, or, when {@code producers} is set, that many
- * closed producers (opening is then optional). Every arrival and declaration triggers a check at once,
+ * closed producers (opening is then optional). Producers that close without declaring any count in the
+ * unit (a Spark {@code _SUCCESS} marker) make the policy a barrier: complete once they all closed; a mix
+ * of declared and undeclared counts cannot be compared and waits for the deadline. Every arrival and declaration triggers a check at once,
  * so the latency is event delivery; {@code poll} is only a safety net. Instances are immutable.
  */
 public final class ExpectedTotals implements Policy {
@@ -81,15 +83,18 @@ public final class ExpectedTotals implements Policy {
         if (!allClosed(e)) {
             return new Verdict.Wait(check.now().plus(poll));
         }
+        String who = e.closedCount() + " producer" + (e.closedCount() == 1 ? "" : "s");
         long declared = e.declared(unit);
         if (declared == Sent.UNKNOWN) {
-            return new Verdict.Wait(check.now().plus(poll));
+            // producers that only say they are done (a _SUCCESS marker) make this a barrier on their closing
+            return e.noneDeclared(unit)
+                    ? new Verdict.Complete("all " + who + " closed (no " + unit.label() + " declared)")
+                    : new Verdict.Wait(check.now().plus(poll));
         }
         long landed = unit.of(check.tally());
         if (landed < declared) {
             return new Verdict.Wait(check.now().plus(poll));
         }
-        String who = e.closedCount() + " producer" + (e.closedCount() == 1 ? "" : "s");
         if (landed > declared) {
             return new Verdict.Complete("surplus: landed " + landed + " " + unit.label() + ", " + who
                     + " declared " + declared);
@@ -105,7 +110,7 @@ public final class ExpectedTotals implements Policy {
         long landed = unit.of(check.tally());
         if (declared != Sent.UNKNOWN && landed < declared) {
             parts.add((declared - landed) + " of " + declared + " declared " + unit.label() + " missing");
-        } else if (declared == Sent.UNKNOWN) {
+        } else if (declared == Sent.UNKNOWN && !e.noneDeclared(unit)) {
             parts.add("a closed producer did not declare its " + unit.label());
         }
         if (!e.stillOpen().isEmpty()) {

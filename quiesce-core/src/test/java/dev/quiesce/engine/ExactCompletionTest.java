@@ -160,4 +160,13 @@ class ExactCompletionTest {
         close("p1", objects(1));
         assertThat(run().nextCheckAt()).isEqualTo(next);
     }
+
+    @Test
+    void producersThatOnlySayTheyAreDoneMakeABarrier() {
+        start("expected unit=objects producers=1");
+        put(1);
+        close("_SUCCESS", Sent.NOTHING_DECLARED);
+        assertThat(run().state()).isEqualTo(ObservationState.COMPLETE);
+        assertThat(run().reason()).isEqualTo("all 1 producer closed (no objects declared)");
+    }
 }

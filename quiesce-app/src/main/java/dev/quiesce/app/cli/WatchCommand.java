@@ -11,7 +11,9 @@ import dev.quiesce.engine.Backoff;
 import dev.quiesce.engine.Engine;
 import dev.quiesce.jdbc.JdbcObservationStore;
 import dev.quiesce.jdbc.SqliteDatabase;
+import dev.quiesce.Sent;
 import dev.quiesce.policy.DelayStrategy;
+import dev.quiesce.policy.ExpectedTotals;
 import dev.quiesce.policy.Guards;
 import dev.quiesce.policy.InactivityPeriod;
 import dev.quiesce.policy.Policy;
@@ -55,7 +57,7 @@ import picocli.CommandLine.Parameters;
 public final class WatchCommand implements Callable<Integer> {
 
     /** The policies {@code --policy} accepts. */
-    enum PolicyName { stable, inactivity }
+    enum PolicyName { stable, inactivity, expected }
 
     /** The delay strategies {@code --delay-strategy} accepts. */
     enum StrategyName { constant, divided, decay, backoff }
@@ -67,9 +69,23 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Directory tree to watch, or an S3 prefix (listed with ListObjectsV2).")
     private String location;
 
-    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "stable",
-            description = "stable (tally unchanged for --window checks) or inactivity (no arrival for --inactivity). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--policy", paramLabel = "NAME",
+            description = "stable (tally unchanged for --window checks), inactivity (no arrival for --inactivity)"
+                    + " or expected (producers declare what they sent). Default: stable, or expected with --expect-producers.")
     private PolicyName policy;
+
+    @Option(names = "--expect-producers", paramLabel = "N",
+            description = "expected: complete once N producers closed and their declared totals landed.")
+    private Integer expectProducers;
+
+    @Option(names = "--expect-unit", paramLabel = "UNIT",
+            description = "expected: what the declared totals count, objects or bytes. Default: objects.")
+    private String expectUnit;
+
+    @Option(names = "--manifests", paramLabel = "DIR", defaultValue = "_manifests",
+            description = "Directory (under what is watched) of producer manifests <producer>.json; they and"
+                    + " _SUCCESS markers are declarations, not data. Default: ${DEFAULT-VALUE}.")
+    private String manifestDirectory;
 
     @Option(names = "--window", paramLabel = "N", description = "stable: unchanged checks needed. Default: 3.")
     private Integer window;
@@ -189,7 +205,8 @@ public final class WatchCommand implements Callable<Integer> {
                     .dataset(dataset)
                     .backoff(new Backoff(notifyBackoff, 2.0, max(notifyBackoff, Duration.ofMinutes(1)), attempts))
                     .deadLetters(new FileDeadLetters(deadLetterFile))
-                    .maxIdle(Duration.ofMillis(500));
+                    .expectations(db.expectationStore())
+                    .maxIdle(Duration.ofMillis(200));
             notifiers.forEach(builder::notifier);
             try (Engine engine = builder.build()) {
                 Observation started = engine.observer().start(observationId, dataset.id(), policySpec);
@@ -199,7 +216,8 @@ public final class WatchCommand implements Callable<Integer> {
                 }
                 // the source's first pass runs here, before any check: a check in the middle of it would
                 // judge data that has been there all along by the part of it counted so far
-                source.start(engine.monitor()::accept);
+                source.start(new DeclaringSink(watched, manifestDirectory, engine.monitor(),
+                        spec.commandLine().getErr()));
                 engine.start();
                 try {
                     Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
@@ -251,7 +269,28 @@ public final class WatchCommand implements Callable<Integer> {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         List<String> stableOnly = List.of("--window", "--delay", "--delay-strategy", "--backoff-factor", "--backoff-max");
         Policy p;
-        if (policy == PolicyName.inactivity) {
+        PolicyName chosen = policy != null ? policy : expectProducers != null ? PolicyName.expected : PolicyName.stable;
+        if (chosen != PolicyName.expected && (expectProducers != null || expectUnit != null)) {
+            throw new InvalidConfigurationException("--expect-producers and --expect-unit apply to --policy expected only");
+        }
+        if (chosen == PolicyName.expected) {
+            for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
+                    .toList()) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new InvalidConfigurationException(o + " does not apply to --policy expected");
+                }
+            }
+            Sent.Unit unit;
+            try {
+                unit = Sent.Unit.valueOf((expectUnit != null ? expectUnit : "objects").toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("--expect-unit must be objects or bytes, was '" + expectUnit + "'", e);
+            }
+            if (expectProducers != null && expectProducers < 1) {
+                throw new InvalidConfigurationException("--expect-producers must be >= 1, was " + expectProducers);
+            }
+            p = ExpectedTotals.of(unit, expectProducers != null ? expectProducers : 0, ExpectedTotals.DEFAULT_POLL);
+        } else if (chosen == PolicyName.inactivity) {
             for (String o : stableOnly) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new InvalidConfigurationException(o + " applies to --policy stable only; "

@@ -6,10 +6,15 @@ import dev.quiesce.app.source.DirectorySource;
 import dev.quiesce.aws.s3.S3ListingSource;
 import dev.quiesce.aws.s3.S3Location;
 import dev.quiesce.port.ArrivalSource;
+import dev.quiesce.Arrival;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -20,11 +25,19 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * What {@code watch} was pointed at: a directory tree or an S3 prefix, with the source that reports its
  * arrivals and the dataset they are counted in.
  *
- * @param name the location as shown and used in the default observation id
+ * @param name the location as shown, the default observation id's tail, and the dataset id
  * @param source reports arrivals
  * @param dataset the dataset the arrivals route to
+ * @param prefix the part of every key before the path relative to what is watched ("" for a directory)
+ * @param reader reads an arrival's content (for manifests)
  */
-record WatchedLocation(String name, ArrivalSource source, Dataset dataset) {
+record WatchedLocation(String name, ArrivalSource source, Dataset dataset, String prefix,
+                       Function<Arrival, byte[]> reader) {
+
+    /** An arrival's key relative to what is watched. */
+    String relative(Arrival arrival) {
+        return arrival.key().startsWith(prefix) ? arrival.key().substring(prefix.length()) : arrival.key();
+    }
 
     static final Duration DIRECTORY_RESCAN = Duration.ofSeconds(2);
     static final Duration S3_LISTING_INTERVAL = Duration.ofSeconds(10);
@@ -33,12 +46,15 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset) {
                                 URI endpoint, String region) {
         if (location.startsWith("s3://") || location.startsWith("s3a://")) {
             S3Location s3 = S3Location.parse(location);
-            S3ListingSource source = S3ListingSource.builder(s3Client(endpoint, region), s3)
+            S3Client client = s3Client(endpoint, region);
+            S3ListingSource source = S3ListingSource.builder(client, s3)
                     .include(includes.toArray(String[]::new))
                     .exclude(excludes.toArray(String[]::new))
                     .pollInterval(rescan != null ? rescan : S3_LISTING_INTERVAL)
                     .build();
-            return new WatchedLocation(s3.toString(), source, Dataset.of(s3.toString(), s3.bucket(), s3.prefix()));
+            String dir = s3.prefix().contains("/") ? s3.prefix().substring(0, s3.prefix().lastIndexOf('/') + 1) : "";
+            return new WatchedLocation(s3.toString(), source, Dataset.of(s3.toString(), s3.bucket(), s3.prefix()), dir,
+                    a -> client.getObjectAsBytes(r -> r.bucket(a.bucket()).key(a.key())).asByteArray());
         }
         if (endpoint != null || region != null) {
             throw new InvalidConfigurationException("--endpoint-url and --region apply to s3:// locations only");
@@ -48,7 +64,16 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset) {
                 .exclude(excludes.toArray(String[]::new))
                 .rescanInterval(rescan != null ? rescan : DIRECTORY_RESCAN)
                 .build();
-        return new WatchedLocation(source.bucket(), source, Dataset.of(source.bucket(), source.bucket()));
+        return new WatchedLocation(source.bucket(), source, Dataset.of(source.bucket(), source.bucket()), "",
+                a -> read(Path.of(a.bucket()).resolve(a.key())));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static S3Client s3Client(URI endpoint, String region) {

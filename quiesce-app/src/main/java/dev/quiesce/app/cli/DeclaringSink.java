@@ -1,0 +1,59 @@
+package dev.quiesce.app.cli;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.MalformedEventException;
+import dev.quiesce.app.source.Manifest;
+import dev.quiesce.engine.Monitor;
+import java.io.PrintWriter;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a source's arrivals go in {@code watch}: data to the monitor, manifests (and the
+ * {@code _SUCCESS} marker) to the producers' declarations instead, so they are never counted as data.
+ * A manifest that cannot be read is reported on stderr, with what was wrong, and not declared.
+ */
+final class DeclaringSink implements Consumer<Arrival> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeclaringSink.class);
+
+    private final WatchedLocation where;
+    private final String manifestDirectory;
+    private final Monitor monitor;
+    private final PrintWriter err;
+
+    DeclaringSink(WatchedLocation where, String manifestDirectory, Monitor monitor, PrintWriter err) {
+        this.where = where;
+        this.manifestDirectory = manifestDirectory;
+        this.monitor = monitor;
+        this.err = err;
+    }
+
+    @Override
+    public void accept(Arrival arrival) {
+        String relative = where.relative(arrival);
+        if (!Manifest.isManifest(relative, manifestDirectory)) {
+            monitor.accept(arrival);
+            return;
+        }
+        if (arrival.kind() != Arrival.Kind.CREATED) {
+            return; // removing a manifest withdraws nothing: the first close wins
+        }
+        Manifest m;
+        try {
+            m = Manifest.read(relative, where.reader().apply(arrival));
+        } catch (MalformedEventException e) {
+            LOG.warn("manifest.rejected key={} reason=\"{}\"", relative, e.getMessage());
+            err.println("quiesce: ignoring " + e.getMessage());
+            err.flush();
+            return;
+        }
+        String dataset = where.dataset().id();
+        if (m.closed()) {
+            monitor.closed(dataset, m.producer(), m.sent());
+        } else {
+            monitor.opened(dataset, m.producer());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.quiesce.app.cli;
+
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Sent;
+import dev.quiesce.engine.Engine;
+import dev.quiesce.jdbc.SqliteDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code quiesce expect open|close}: a producer declares, from a script, that it started or what it
+ * sent, into the state file of the {@code watch --policy expected} that waits for it. The running watch
+ * checks at once. Idempotent: repeating a declaration changes nothing (the first close wins).
+ */
+@Command(name = "expect", mixinStandardHelpOptions = true,
+        description = {"Declare a producer open, or closed with what it sent, for a 'quiesce watch --state FILE'.",
+            "Example: quiesce expect close /data/landing --state s.db --producer p1 --objects 12 --bytes 48213"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:declared (or already declared)", "64:bad usage"})
+public final class ExpectCommand implements Callable<Integer> {
+
+    /** What the producer declares. */
+    enum Action { open, close }
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "open|close", description = "open: the producer started; close: it finished.")
+    private Action action;
+
+    @Parameters(index = "1", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "What the watch watches.")
+    private String location;
+
+    @Option(names = "--state", paramLabel = "FILE", required = true, description = "The watch's state file.")
+    private Path state;
+
+    @Option(names = "--producer", paramLabel = "ID", required = true, description = "Who declares.")
+    private String producer;
+
+    @Option(names = "--records", paramLabel = "N", description = "close: records sent.")
+    private Long records;
+
+    @Option(names = "--bytes", paramLabel = "N", description = "close: bytes sent.")
+    private Long bytes;
+
+    @Option(names = "--objects", paramLabel = "N", description = "close: objects written.")
+    private Long objects;
+
+    @Override
+    public Integer call() {
+        if (producer.isBlank()) {
+            throw new InvalidConfigurationException("--producer must not be blank");
+        }
+        if (action == Action.open && (records != null || bytes != null || objects != null)) {
+            throw new InvalidConfigurationException("--records, --bytes and --objects go with 'close', not 'open'");
+        }
+        if (!Files.isRegularFile(state)) {
+            throw new InvalidConfigurationException("state file " + state + " does not exist; start"
+                    + " 'quiesce watch " + location + " --state " + state + "' first");
+        }
+        WatchedLocation where = WatchedLocation.open(location, List.of(), List.of(), null, null, null);
+        where.source().close();
+        try (SqliteDatabase db = SqliteDatabase.open(state);
+             Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore())
+                     .expectations(db.expectationStore()).drivenExternally().build()) {
+            if (action == Action.open) {
+                engine.monitor().opened(where.dataset().id(), producer);
+            } else {
+                engine.monitor().closed(where.dataset().id(), producer, new Sent(orUnknown(records), orUnknown(bytes),
+                        orUnknown(objects)));
+            }
+        }
+        spec.commandLine().getOut().println(action + " " + producer + " for " + where.name());
+        return 0;
+    }
+
+    private static long orUnknown(Long n) {
+        if (n != null && n < 0) {
+            throw new InvalidConfigurationException("counts must be >= 0, was " + n);
+        }
+        return n == null ? Sent.UNKNOWN : n;
+    }
+}

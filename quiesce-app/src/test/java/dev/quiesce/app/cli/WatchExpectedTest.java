@@ -1,0 +1,131 @@
+package dev.quiesce.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exact completion end to end: real producers (child processes) write data and manifests; watch decides. */
+class WatchExpectedTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final String PRODUCER = String.join("\n",
+            "set -e; d=\"$1\"; p=\"$2\"; n=\"$3\"",
+            "for i in $(seq 1 \"$n\"); do",
+            "  printf '{\"p\":\"%s\",\"i\":%d}\\n' \"$p\" \"$i\" > \"$d/$p-$i.json.tmp\"",
+            "  mv \"$d/$p-$i.json.tmp\" \"$d/$p-$i.json\"",
+            "  sleep 0.2",
+            "done",
+            "mkdir -p \"$d/_manifests\"",
+            "printf '{\"producer\":\"%s\",\"objects\":%d}' \"$p\" \"$n\" > \"$d/_manifests/$p.json.tmp\"",
+            "mv \"$d/_manifests/$p.json.tmp\" \"$d/_manifests/$p.json\"");
+
+    @TempDir
+    Path tmp;
+
+    private static List<JsonNode> events(String stdout) {
+        ObjectMapper json = new ObjectMapper();
+        return stdout.lines().filter(l -> l.startsWith("{")).map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (IOException e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void threeProducersWithManifestsCompleteWithinOneSecondOfTheLastFile() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path script = Files.writeString(tmp.resolve("producer.sh"), PRODUCER);
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--expect-producers", "3",
+                "--json", "--state", tmp.resolve("s.db").toString())) {
+            await().atMost(LIMIT).until(() -> Files.exists(tmp.resolve("s.db")));
+            List<Process> producers = new ArrayList<>();
+            for (int p = 1; p <= 3; p++) {
+                producers.add(new ProcessBuilder("sh", script.toString(), data.toString(), "p" + p, String.valueOf(2 + p))
+                        .redirectErrorStream(true).start());
+            }
+            for (Process p : producers) {
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).isZero();
+            }
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isZero();
+            JsonNode completed = events(watch.stdout()).stream()
+                    .filter(e -> e.get("type").asText().equals("COMPLETED")).findFirst().orElseThrow();
+            assertThat(completed.get("objects").asLong()).isEqualTo(3 + 4 + 5);
+            Instant lastFile;
+            try (Stream<Path> files = Files.walk(data)) {
+                lastFile = files.filter(Files::isRegularFile).map(WatchExpectedTest::modified)
+                        .max(Instant::compareTo).orElseThrow();
+            }
+            Duration latency = Duration.between(lastFile, Instant.parse(completed.get("time").asText()));
+            assertThat(latency).as("completion after the last file").isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void producersDeclareFromTheCommandLine() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path state = tmp.resolve("s.db");
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--policy", "expected",
+                "--json", "--state", state.toString())) {
+            await().atMost(LIMIT).until(() -> Files.exists(state));
+            expect("open", data, state, "--producer", "loader");
+            Files.writeString(data.resolve("a.csv"), "1\n");
+            Files.writeString(data.resolve("b.csv"), "2\n");
+            expect("close", data, state, "--producer", "loader", "--objects", "2", "--bytes", "4");
+            expect("close", data, state, "--producer", "loader", "--objects", "2", "--bytes", "4");
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isZero();
+            assertThat(events(watch.stdout())).filteredOn(e -> e.get("type").asText().equals("COMPLETED"))
+                    .singleElement().satisfies(e -> assertThat(e.get("reason").asText())
+                            .isEqualTo("landed 2 objects as 1 producer declared"));
+        }
+    }
+
+    @Test
+    void badExpectOptionsAreUsageErrors() {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--expect-producers", "0")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("--expect-producers must be >= 1");
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--policy", "expected",
+                "--expect-unit", "records")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("unit=records needs record counting");
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "expect", "close", tmp.toString(), "--state",
+                tmp.resolve("missing.db").toString(), "--producer", "p")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("does not exist");
+        }
+    }
+
+    private void expect(String action, Path data, Path state, String... options) {
+        List<String> args = new ArrayList<>(List.of("expect", action, data.toString(), "--state", state.toString()));
+        args.addAll(List.of(options));
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, args.toArray(String[]::new))) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+        }
+    }
+
+    private static Instant modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
