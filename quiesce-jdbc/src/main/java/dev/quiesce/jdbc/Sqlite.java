@@ -93,7 +93,21 @@ enum Sqlite implements Dialect {
                             + " next_attempt_at TEXT NOT NULL,"
                             + " last_error TEXT)",
                     "CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'PENDING'",
-                    "CREATE INDEX outbox_of_observation ON outbox (observation_id, transition, notifier)")));
+                    "CREATE INDEX outbox_of_observation ON outbox (observation_id, transition, notifier)")),
+            new Migration("producer declarations", List.of(
+                    // seq aliases the rowid: a new row gets one more than the largest present, so ordering
+                    // by seq is the order producers first appeared, even if rows are ever deleted.
+                    // sent_* are NULL while open and for a count the producer did not declare.
+                    "CREATE TABLE expectation ("
+                            + " seq INTEGER PRIMARY KEY,"
+                            + " dataset_id TEXT NOT NULL,"
+                            + " producer_id TEXT NOT NULL,"
+                            + " opened_at TEXT,"
+                            + " closed_at TEXT,"
+                            + " sent_records INTEGER CHECK (sent_records >= 0),"
+                            + " sent_bytes INTEGER CHECK (sent_bytes >= 0),"
+                            + " sent_objects INTEGER CHECK (sent_objects >= 0),"
+                            + " UNIQUE (dataset_id, producer_id))")));
 
     @Override
     public String label() {

@@ -10,18 +10,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * A quiesce database in one SQLite file: the embedded default store for tallies, observations and
- * the outbox.
+ * A quiesce database in one SQLite file: the embedded default store for tallies, observations, the
+ * outbox and producers' declarations.
  *
  * <pre>{@code
  * try (SqliteDatabase db = SqliteDatabase.open(Path.of("quiesce.db"))) {
- *     Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore()).build();
+ *     Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore())
+ *             .expectations(db.expectationStore()).build();
  *     ...
  * }
  * }</pre>
@@ -33,8 +35,8 @@ import org.sqlite.SQLiteConfig;
  * SQLite's file lock orders their writes and a waiting writer retries for up to 10 s before failing
  * with a {@link StoreException}.
  *
- * <p>Each store has its own connection, so recording arrivals does not wait for an observation check
- * to finish reading. Thread-safe. Closing closes both stores.
+ * <p>Each store has its own connection, so recording arrivals or declarations does not wait for an
+ * observation check to finish reading. Thread-safe. Closing closes every store.
  */
 public final class SqliteDatabase implements AutoCloseable {
 
@@ -46,15 +48,19 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Path file;
     private final Session tallySession;
     private final Session observationSession;
+    private final Session expectationSession;
     private final JdbcTallyStore tallyStore;
     private final JdbcObservationStore observationStore;
+    private final JdbcExpectationStore expectationStore;
 
-    private SqliteDatabase(Path file, Session tallySession, Session observationSession) {
+    private SqliteDatabase(Path file, Session tallySession, Session observationSession, Session expectationSession) {
         this.file = file;
         this.tallySession = tallySession;
         this.observationSession = observationSession;
+        this.expectationSession = expectationSession;
         this.tallyStore = new JdbcTallyStore(tallySession);
         this.observationStore = new JdbcObservationStore(observationSession);
+        this.expectationStore = new JdbcExpectationStore(expectationSession);
     }
 
     /**
@@ -74,18 +80,23 @@ public final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot create the directory of sqlite database " + absolute + ": " + e, e);
         }
-        Session first = connect(absolute);
+        List<Session> sessions = new ArrayList<>(3);
         try {
+            Session first = connect(absolute);
+            sessions.add(first);
             int[] versions = migrate(first, absolute.toString());
-            Session second = connect(absolute);
+            sessions.add(connect(absolute));
+            sessions.add(connect(absolute));
             LOG.info("store.opened file={} dialect={} schemaVersion={} migratedFrom={}",
                     absolute, first.dialect().label(), versions[1], versions[0]);
-            return new SqliteDatabase(absolute, first, second);
+            return new SqliteDatabase(absolute, sessions.get(0), sessions.get(1), sessions.get(2));
         } catch (RuntimeException e) {
-            try {
-                first.close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
+            for (Session s : sessions) {
+                try {
+                    s.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
             }
             throw e;
         }
@@ -111,6 +122,11 @@ public final class SqliteDatabase implements AutoCloseable {
         return observationStore;
     }
 
+    /** The producers' declarations on this file; the same instance on every call. */
+    public JdbcExpectationStore expectationStore() {
+        return expectationStore;
+    }
+
     /** The schema version recorded in the file. */
     int schemaVersion() {
         return tallySession.read("read schema version", SqliteDatabase::recordedVersion);
@@ -122,16 +138,20 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Closes both stores' connections; further use of them fails with a {@link StoreException}.
+     * Closes every store's connection; further use of them fails with a {@link StoreException}.
      *
-     * @throws StoreException if a connection fails to close
+     * @throws StoreException if a connection fails to close (the others are closed all the same)
      */
     @Override
     public void close() {
         try {
             tallySession.close();
         } finally {
-            observationSession.close();
+            try {
+                observationSession.close();
+            } finally {
+                expectationSession.close();
+            }
         }
         LOG.info("store.closed file={}", file);
     }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.EventType;
+import dev.quiesce.Expectation;
 import dev.quiesce.LifecycleEvent;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationState;
 import dev.quiesce.Progress;
+import dev.quiesce.Sent;
 import dev.quiesce.StoreException;
 import dev.quiesce.Tally;
 import dev.quiesce.policy.PolicySpec;
@@ -103,6 +105,39 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void versionOneFileUpgradesInPlaceAndKeepsItsData() throws Exception {
+        Path file = databases.newFile();
+        // the file version 1 wrote: its migration (never edited once released) and its schema_version row
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                    + " applied_at TEXT NOT NULL)");
+            for (String ddl : Sqlite.INSTANCE.migrations().get(0).statements()) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO schema_version VALUES (1, 'tallies, observations and the outbox',"
+                    + " '2024-04-01T00:00:00.000000000Z')");
+            s.execute("INSERT INTO tally VALUES ('events', 1, 10, 0, 1, '2024-05-01T00:00:00.000000000Z',"
+                    + " '2024-05-01T00:00:00.000000000Z')");
+        }
+
+        SqliteDatabase db = databases.open(file);
+
+        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(2);
+        assertThat(db.schemaVersion()).isEqualTo(2);
+        assertThat(query(file, "SELECT applied_at FROM schema_version WHERE version = 1"))
+                .as("version 1's row is left alone").isEqualTo("2024-04-01T00:00:00.000000000Z");
+        assertThat(query(file, "SELECT description FROM schema_version WHERE version = 2")).isEqualTo("producer declarations");
+        assertThat(db.tallyStore().tally("events")).isEqualTo(new Tally(1, 10, 0, 1, T0, T0));
+        assertThat(db.expectationStore().open("events", "p1", T0)).isTrue();
+        assertThat(db.expectationStore().close("events", "p1", new Sent(5, 50, 1), T0.plusSeconds(1))).isTrue();
+        assertThat(db.expectationStore().of("events").producers()).containsExactly(
+                new Expectation("events", "p1", T0, T0.plusSeconds(1), new Sent(5, 50, 1)));
+        SqliteDatabase again = databases.open(file);
+        assertThat(again.expectationStore().of("events").closedCount()).as("after reopening the upgraded file").isEqualTo(1);
+        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("2");
+    }
+
+    @Test
     void concurrentOpensOfANewFileMigrateItOnce() throws Exception {
         Path file = databases.newFile();
         int threads = 4;
@@ -150,6 +185,7 @@ class SqliteDatabaseTest {
         assertThatThrownBy(() -> db.tallyStore().tally("events")).isInstanceOf(StoreException.class)
                 .hasCauseInstanceOf(SQLException.class);
         assertThatThrownBy(() -> db.observationStore().find("x")).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> db.expectationStore().of("events")).isInstanceOf(StoreException.class);
     }
 
     @Test
