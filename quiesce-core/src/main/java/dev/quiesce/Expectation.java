@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param datasetId the dataset the producer writes to
  * @param producerId the producer
- * @param openedAt when it opened, or {@code null} if it only ever closed
+ * @param openedAt when it opened (its close time, if it only ever closed)
  * @param closedAt when it closed, or {@code null} while open
  * @param sent what it sent, declared at close; {@link Sent#NOTHING_DECLARED} while open
  */

@@ -59,8 +59,10 @@ public record Manifest(String producer, boolean closed, Sent sent) {
         JsonNode root;
         try {
             root = JSON.readTree(content);
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MalformedEventException("manifest " + relativeKey + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new MalformedEventException("manifest " + relativeKey + " cannot be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new MalformedEventException("manifest " + relativeKey + " must be a JSON object");
