@@ -4,6 +4,8 @@ package dev.quiesce;
 public enum EventType {
     ACTIVATED("dev.quiesce.observation.activated", ObservationState.ACTIVE),
     COMPLETED("dev.quiesce.observation.completed", ObservationState.COMPLETE),
+    /** Data arrived after completion, within the lateness: an amendment of a completed run. */
+    LATE("dev.quiesce.observation.late", ObservationState.COMPLETE),
     TIMED_OUT("dev.quiesce.observation.timed_out", ObservationState.TIMED_OUT),
     INCOMPLETE("dev.quiesce.observation.incomplete", ObservationState.INCOMPLETE),
     CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED);

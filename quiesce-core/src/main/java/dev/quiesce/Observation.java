@@ -29,6 +29,7 @@ import java.util.List;
  * @param reason why it reached its current state, in words; empty while open
  * @param notifiers names of the notifiers its lifecycle events go to, fixed at the start so that any
  *     engine sharing the store writes the same outbox entries for a transition
+ * @param amendments LATE events after completion so far
  */
 public record Observation(
         String id,
@@ -43,7 +44,8 @@ public record Observation(
         Progress progress,
         int transitions,
         String reason,
-        List<String> notifiers) {
+        List<String> notifiers,
+        int amendments) {
 
     public Observation {
         requireNonNull(id, "id");
@@ -60,6 +62,9 @@ public record Observation(
             throw new IllegalArgumentException("version must be >= 1, was " + version);
         }
         notifiers = List.copyOf(notifiers);
+        if (amendments < 0) {
+            throw new IllegalArgumentException("amendments must be >= 0, was " + amendments);
+        }
         for (String n : notifiers) {
             if (n.isBlank() || n.contains(",")) {
                 throw new IllegalArgumentException("notifier names must be non-blank without commas, was '" + n + "'");
@@ -71,7 +76,7 @@ public record Observation(
     public static Observation start(String id, String datasetId, PolicySpec spec, List<String> notifiers,
                                     Instant now) {
         return new Observation(id, datasetId, spec, ObservationState.WAITING, 1, now, null, null,
-                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "", notifiers);
+                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "", notifiers, 0);
     }
 
     /** A new WAITING observation that notifies nobody. */
@@ -82,13 +87,13 @@ public record Observation(
     /** WAITING to ACTIVE at {@code now}, having seen change sequence {@code seenSeq}. */
     public Observation activate(Instant now, Instant firstCheckAt, long seenSeq) {
         return new Observation(id, datasetId, spec, ObservationState.ACTIVE, version + 1, startedAt, now, null,
-                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival", notifiers);
+                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival", notifiers, amendments);
     }
 
     /** Same state, new progress and next check. */
     public Observation checked(Progress next, Instant nextCheck) {
-        return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, null,
-                nextCheck, next, transitions, reason, notifiers);
+        return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
+                nextCheck, next, transitions, reason, notifiers, amendments);
     }
 
     /** To a final state. */
@@ -97,6 +102,27 @@ public record Observation(
             throw new IllegalArgumentException("not a final state: " + to);
         }
         return new Observation(id, datasetId, spec, to, version + 1, startedAt, activatedAt, now,
-                null, last, transitions + 1, why, notifiers);
+                null, last, transitions + 1, why, notifiers, amendments);
+    }
+
+    /** To COMPLETE, still watching for late data until {@code sealAt}. */
+    public Observation completeWatching(Progress last, Instant now, String why, Instant sealAt) {
+        return new Observation(id, datasetId, spec, ObservationState.COMPLETE, version + 1, startedAt, activatedAt, now,
+                sealAt, last, transitions + 1, why, notifiers, amendments);
+    }
+
+    /** A late amendment of a completed run: one more transition and amendment, the tally seen moves on. */
+    public Observation amended(long seenSeq, Instant nextCheck, String why) {
+        return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
+                nextCheck, new Progress(progress.checks(), progress.streak(), seenSeq), transitions + 1, why,
+                notifiers, amendments + 1);
+    }
+
+    /**
+     * Whether it still watches its dataset: WAITING or ACTIVE, or COMPLETE within its lateness (a check
+     * is still scheduled). Arrivals for a dataset go to the observations watching it.
+     */
+    public boolean watching() {
+        return state.open() || nextCheckAt != null;
     }
 }

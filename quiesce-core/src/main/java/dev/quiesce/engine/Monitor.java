@@ -1,6 +1,7 @@
 package dev.quiesce.engine;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.Observation;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.ExpectationStore;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>With an auto-start policy, an arrival for a dataset that has no open observation starts one:
  * for a dated dataset ({@code events/2024-05-01}) named like it, otherwise named
  * {@code <dataset>/<UTC date of the arrival>}. Either way one run per dataset and day, which is how
- * Firehose lays data out. A run that already ended is not started again.
+ * Firehose lays data out. A run that ended is not started again; with a lateness, the first arrival
+ * after the run was sealed starts the next run, {@code <id>#2}.
  */
 public final class Monitor {
 
@@ -34,6 +36,7 @@ public final class Monitor {
     private final PolicySpec autoStart;
     private final ExpectationStore expectations;
     private final Clock clock;
+    private static final int MAX_RUNS = 1000;
 
     public Monitor(TallyStore tallies, Router router, Observer observer) {
         this(tallies, router, observer, null, null, Clock.systemUTC());
@@ -90,6 +93,20 @@ public final class Monitor {
         return expectations;
     }
 
+    /**
+     * Starts the dataset's run, or its next one: a run that was sealed after its lateness is followed by
+     * {@code <id>#2}, {@code #3}, ... A run that ended without lateness is not followed.
+     */
+    private void startRun(String baseId, String datasetId) {
+        for (int n = 1; n <= MAX_RUNS; n++) {
+            Observation o = observer.start(n == 1 ? baseId : baseId + "#" + n, datasetId, autoStart);
+            if (o.watching() || o.spec().guards().lateness() == null) {
+                return;
+            }
+        }
+        LOG.warn("run.not_started dataset={} reason=\"{} sealed runs already\"", datasetId, MAX_RUNS);
+    }
+
     /** The id of the run an arrival auto-starts. */
     public static String runId(String datasetId, Arrival arrival) {
         return datasetId + "/" + LocalDate.ofInstant(arrival.eventTime(), ZoneOffset.UTC);
@@ -103,7 +120,7 @@ public final class Monitor {
             Effect r = tallies.record(datasetId, arrival);
             LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
             if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
-                observer.start(route.dated() ? datasetId : runId(datasetId, arrival), datasetId, autoStart);
+                startRun(route.dated() ? datasetId : runId(datasetId, arrival), datasetId);
             }
             results.add(r);
         }

@@ -18,6 +18,7 @@ import dev.quiesce.port.OutboxEntry;
 import dev.quiesce.port.Scheduler;
 import dev.quiesce.port.TallyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,8 +125,10 @@ public final class Observer {
         for (Observation o : open) {
             if (o.state() == ObservationState.WAITING) {
                 activateWithRetry(o.id(), false);
+            } else if (o.state() == ObservationState.COMPLETE) {
+                checkBy(o.id(), o.spec().policy().recheckInterval());
             } else if (o.spec().policy().checksOnArrival()) {
-                checkSoon(o.id());
+                checkBy(o.id(), Duration.ZERO);
             }
         }
         return open.size();
@@ -142,8 +145,8 @@ public final class Observer {
             }
             if (o.state() == ObservationState.WAITING) {
                 activateWithRetry(o.id(), true);
-            } else {
-                checkSoon(o.id());
+            } else if (o.state() == ObservationState.ACTIVE) {
+                checkBy(o.id(), Duration.ZERO);
             }
         }
     }
@@ -167,7 +170,7 @@ public final class Observer {
         }
         Observation o = found.get();
         Instant now = clock.instant();
-        if (!o.state().open()) {
+        if (!o.watching()) {
             return Outcome.FINISHED;
         }
         if (o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
@@ -180,6 +183,9 @@ public final class Observer {
         Tally tally = tallies.tally(o.datasetId());
         if (o.state() == ObservationState.WAITING) {
             return checkWaiting(o, tally, now);
+        }
+        if (o.state() == ObservationState.COMPLETE) {
+            return checkLate(o, tally, now);
         }
         return checkActive(o, tally, now);
     }
@@ -251,7 +257,9 @@ public final class Observer {
         if (v instanceof Verdict.Wait) {
             next = o.checked(progress, ((Verdict.Wait) v).until());
         } else if (v instanceof Verdict.Complete) {
-            next = o.finish(ObservationState.COMPLETE, progress, now, ((Verdict.Complete) v).reason());
+            String why = ((Verdict.Complete) v).reason();
+            next = spec.guards().lateness() == null ? o.finish(ObservationState.COMPLETE, progress, now, why)
+                    : o.completeWatching(progress, now, why, now.plus(spec.guards().lateness()));
         } else if (v instanceof Verdict.TimedOut) {
             next = o.finish(ObservationState.TIMED_OUT, progress, now, ((Verdict.TimedOut) v).reason());
         } else if (v instanceof Verdict.Incomplete) {
@@ -259,10 +267,29 @@ public final class Observer {
         } else {
             throw new IllegalStateException("unhandled verdict " + v);
         }
-        if (!commit(next, tally, !next.state().open())) {
+        if (!commit(next, tally, next.state().open() ? null : EventType.into(next.state()))) {
             return Outcome.LOST_RACE;
         }
         return next.state().open() ? Outcome.CHECKED : Outcome.FINISHED_NOW;
+    }
+
+    /** A check of a completed run within its lateness: one LATE event if the tally moved, sealed at the end. */
+    private Outcome checkLate(Observation o, Tally tally, Instant now) {
+        Instant sealAt = o.finishedAt().plus(o.spec().guards().lateness());
+        Instant next = now.isBefore(sealAt) ? sealAt : null;
+        if (tally.changeSeq() != o.progress().lastSeenSeq()) {
+            String why = "late data: amendment " + (o.amendments() + 1) + ", tally now " + tally.objects()
+                    + " objects, " + tally.bytes() + " bytes";
+            return commit(o.amended(tally.changeSeq(), next, why), tally, EventType.LATE)
+                    ? Outcome.CHECKED : Outcome.LOST_RACE;
+        }
+        if (!commit(o.checked(o.progress(), next), tally)) {
+            return Outcome.LOST_RACE;
+        }
+        if (next == null) {
+            LOG.info("observation.sealed observation={} dataset={} amendments={}", o.id(), o.datasetId(), o.amendments());
+        }
+        return Outcome.CHECKED;
     }
 
     private void activateWithRetry(String id, boolean evenWithoutArrivals) {
@@ -279,15 +306,20 @@ public final class Observer {
         throw new IllegalStateException("could not activate " + id + " after " + CAS_ATTEMPTS + " version races");
     }
 
-    /** Brings an active observation's next check forward to now (a lost race is retried: a check may have pushed it out). */
-    private void checkSoon(String id) {
+    /**
+     * Brings a watching observation's next check forward to {@code within} from now, if it is later (a
+     * lost race is retried: a check may have pushed it out). Late arrivals wait one recheck interval, so
+     * a burst of them makes one LATE event, not one per object.
+     */
+    private void checkBy(String id, Duration within) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
-            Instant now = clock.instant();
-            if (o.state() != ObservationState.ACTIVE || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(now))) {
+            Instant by = clock.instant().plus(within);
+            if (o.state() == ObservationState.WAITING || !o.watching()
+                    || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(by))) {
                 return;
             }
-            if (commit(o.checked(o.progress(), now), tallies.tally(o.datasetId()))) {
+            if (commit(o.checked(o.progress(), by), tallies.tally(o.datasetId()))) {
                 return;
             }
         }
@@ -306,22 +338,23 @@ public final class Observer {
 
     /** Writes a change within a state: progress and the next check. */
     private boolean commit(Observation next, Tally tally) {
-        return commit(next, tally, false);
+        return commit(next, tally, null);
     }
 
     /** Writes a state transition together with its event's outbox entries. */
     private boolean transition(Observation next, Tally tally) {
-        return commit(next, tally, true);
+        return commit(next, tally, EventType.into(next.state()));
     }
 
     /** Writes the change and, when it is a transition, its event's outbox entries, in one step. */
-    private boolean commit(Observation next, Tally tally, boolean transition) {
+    private boolean commit(Observation next, Tally tally, EventType type) {
         List<OutboxEntry> entries = new ArrayList<>();
         LifecycleEvent event = null;
-        if (transition) {
+        if (type != null) {
+            Instant at = type == EventType.LATE ? clock.instant()
+                    : next.finishedAt() != null ? next.finishedAt() : next.activatedAt();
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
-                    EventType.into(next.state()), next.id(), next.datasetId(), next.transitions(),
-                    next.finishedAt() != null ? next.finishedAt() : next.activatedAt(), tally,
+                    type, next.id(), next.datasetId(), next.transitions(), at, tally,
                     next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt());
             for (String n : next.notifiers()) {
                 entries.add(OutboxEntry.pending(event, n));

@@ -51,7 +51,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     @Override
     public synchronized List<Observation> due(Instant now, int limit) {
         return observations.values().stream()
-                .filter(o -> o.state().open() && o.nextCheckAt() != null && !o.nextCheckAt().isAfter(now))
+                .filter(o -> o.nextCheckAt() != null && !o.nextCheckAt().isAfter(now))
                 .sorted(Comparator.comparing(Observation::nextCheckAt))
                 .limit(limit)
                 .toList();
@@ -60,7 +60,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     @Override
     public synchronized Optional<Instant> nextDueAt() {
         return observations.values().stream()
-                .filter(o -> o.state().open() && o.nextCheckAt() != null)
+                .filter(o -> o.nextCheckAt() != null)
                 .map(Observation::nextCheckAt)
                 .min(Comparator.naturalOrder());
     }
@@ -68,7 +68,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     @Override
     public synchronized List<Observation> openFor(String datasetId) {
         return observations.values().stream()
-                .filter(o -> o.state().open() && o.datasetId().equals(datasetId))
+                .filter(o -> o.watching() && o.datasetId().equals(datasetId))
                 .toList();
     }
 

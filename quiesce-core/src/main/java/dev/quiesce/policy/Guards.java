@@ -15,7 +15,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code minObjects}: no completion before this many objects are present;
  *   <li>{@code deadline}: measured from the observation's start, ends it as TIMED_OUT;
- *   <li>{@code firstArrivalTimeout}: measured from the start, ends a still-WAITING observation as TIMED_OUT.
+ *   <li>{@code firstArrivalTimeout}: measured from the start, ends a still-WAITING observation as TIMED_OUT;
+ *   <li>{@code lateness}: how long after COMPLETE arrivals are still watched and reported as LATE
+ *       amendments, once per check; after it the observation is sealed.
  * </ul>
  *
  * <p>Absent durations are {@code null}. Instances are immutable.
@@ -23,11 +25,17 @@ import java.util.Optional;
  * @param minObjects objects required before completion; 0 for none
  * @param deadline time allowed from start to completion, or {@code null}
  * @param firstArrivalTimeout time allowed from start to the first arrival, or {@code null}
+ * @param lateness time after completion during which late arrivals are reported, or {@code null}
  */
-public record Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout) {
+public record Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout, Duration lateness) {
 
     /** No guards. */
-    public static final Guards NONE = new Guards(0, null, null);
+    public static final Guards NONE = new Guards(0, null, null, null);
+
+    /** Guards without lateness. */
+    public Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout) {
+        this(minObjects, deadline, firstArrivalTimeout, null);
+    }
 
     public Guards {
         if (minObjects < 0) {
@@ -35,18 +43,23 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
         }
         requirePositive(deadline, "deadline");
         requirePositive(firstArrivalTimeout, "first-arrival-timeout");
+        requirePositive(lateness, "lateness");
     }
 
     public Guards withMinObjects(long n) {
-        return new Guards(n, deadline, firstArrivalTimeout);
+        return new Guards(n, deadline, firstArrivalTimeout, lateness);
     }
 
     public Guards withDeadline(Duration d) {
-        return new Guards(minObjects, d, firstArrivalTimeout);
+        return new Guards(minObjects, d, firstArrivalTimeout, lateness);
     }
 
     public Guards withFirstArrivalTimeout(Duration d) {
-        return new Guards(minObjects, deadline, d);
+        return new Guards(minObjects, deadline, d, lateness);
+    }
+
+    public Guards withLateness(Duration d) {
+        return new Guards(minObjects, deadline, firstArrivalTimeout, d);
     }
 
     /** When the deadline falls for an observation started at {@code startedAt}. */
@@ -119,6 +132,9 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
         }
         if (firstArrivalTimeout != null) {
             parts.add("first-arrival-timeout=" + Durations.format(firstArrivalTimeout));
+        }
+        if (lateness != null) {
+            parts.add("lateness=" + Durations.format(lateness));
         }
         return String.join(" ", parts);
     }

@@ -66,7 +66,8 @@ public record PolicySpec(Policy policy, Guards guards) {
         Guards guards = new Guards(
                 opts.containsKey("min-objects") ? parseLong(opts.remove("min-objects"), "min-objects") : 0,
                 opts.containsKey("deadline") ? Durations.parse(opts.remove("deadline")) : null,
-                opts.containsKey("first-arrival-timeout") ? Durations.parse(opts.remove("first-arrival-timeout")) : null);
+                opts.containsKey("first-arrival-timeout") ? Durations.parse(opts.remove("first-arrival-timeout")) : null,
+                opts.containsKey("lateness") ? Durations.parse(opts.remove("lateness")) : null);
         Policy policy;
         switch (words[0]) {
             case "stable":

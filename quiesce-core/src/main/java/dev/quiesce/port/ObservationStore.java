@@ -35,13 +35,19 @@ public interface ObservationStore {
      */
     boolean compareAndSet(Observation next, List<OutboxEntry> outbox);
 
-    /** Open observations whose next check is due at or before {@code now}, earliest first. */
+    /**
+     * Observations whose next check is due at or before {@code now}, earliest first (open ones, and
+     * completed ones still watching for late data).
+     */
     List<Observation> due(Instant now, int limit);
 
-    /** The earliest next-check time among open observations. */
+    /** The earliest next-check time of any observation. */
     Optional<Instant> nextDueAt();
 
-    /** Open (WAITING or ACTIVE) observations of a dataset. */
+    /**
+     * The observations still watching a dataset ({@link dev.quiesce.Observation#watching()}): WAITING,
+     * ACTIVE, or COMPLETE within their lateness.
+     */
     List<Observation> openFor(String datasetId);
 
     /** Every observation, newest first, up to {@code limit}. */

@@ -39,9 +39,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcObservationStore.class);
 
-    private static final String OPEN = "state IN ('WAITING', 'ACTIVE')";
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
-            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers";
+            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -58,7 +57,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -84,7 +83,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
             int updated;
             try (PreparedStatement p = c.prepareStatement("UPDATE observation SET dataset_id = ?, spec = ?,"
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
-                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?"
+                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?"
                     + " WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
@@ -108,7 +107,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     public List<Observation> due(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         return session.read("list due observations", c -> query(c, "SELECT " + COLUMNS + " FROM observation"
-                + " WHERE " + OPEN + " AND next_check_at IS NOT NULL AND next_check_at <= ?"
+                + " WHERE next_check_at IS NOT NULL AND next_check_at <= ?"
                 + " ORDER BY next_check_at, started_at, id LIMIT ?", p -> {
                     dialect.setInstant(p, 1, now);
                     p.setInt(2, limit);
@@ -119,7 +118,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     public Optional<Instant> nextDueAt() {
         return session.read("read next due time", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT MIN(next_check_at) AS next FROM observation"
-                    + " WHERE " + OPEN + " AND next_check_at IS NOT NULL");
+                    + " WHERE next_check_at IS NOT NULL");
                  ResultSet rs = p.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(dialect.getInstant(rs, "next")) : Optional.empty();
             }
@@ -130,7 +129,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     public List<Observation> openFor(String datasetId) {
         Objects.requireNonNull(datasetId, "datasetId");
         return session.read("list open observations", c -> query(c, "SELECT " + COLUMNS + " FROM observation"
-                + " WHERE " + OPEN + " AND dataset_id = ? ORDER BY started_at, id", p -> p.setString(1, datasetId)));
+                + " WHERE " + Sqlite.WATCHING + " AND dataset_id = ? ORDER BY started_at, id",
+                p -> p.setString(1, datasetId)));
     }
 
     @Override
@@ -246,6 +246,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setInt(i++, o.transitions());
         p.setString(i++, o.reason());
         p.setString(i++, String.join(",", o.notifiers()));
+        p.setInt(i++, o.amendments());
         return i;
     }
 
@@ -265,7 +266,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq")),
                     rs.getInt("transitions"),
                     rs.getString("reason"),
-                    names(rs.getString("notifiers")));
+                    names(rs.getString("notifiers")),
+                    rs.getInt("amendments"));
         } catch (RuntimeException e) {
             // a row this build cannot read (edited by hand, or by another program) is a store fault, not bad input
             throw new StoreException(dialect.label() + " observation '" + id + "' is unreadable: " + e.getMessage(), e);

@@ -35,6 +35,8 @@ enum Sqlite implements Dialect {
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private static final String OPEN = "state IN ('WAITING', 'ACTIVE')";
+    /** Open, or completed and still watching for late data (a check is scheduled). */
+    static final String WATCHING = "(state IN ('WAITING', 'ACTIVE') OR next_check_at IS NOT NULL)";
 
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration("tallies, observations and the outbox", List.of(
@@ -107,7 +109,15 @@ enum Sqlite implements Dialect {
                             + " sent_records INTEGER CHECK (sent_records >= 0),"
                             + " sent_bytes INTEGER CHECK (sent_bytes >= 0),"
                             + " sent_objects INTEGER CHECK (sent_objects >= 0),"
-                            + " UNIQUE (dataset_id, producer_id))")));
+                            + " UNIQUE (dataset_id, producer_id))")),
+            new Migration("late data", List.of(
+                    // a completed run keeps a next check while it watches for late data: due checks and
+                    // the observations watching a dataset are no longer only the open ones
+                    "ALTER TABLE observation ADD COLUMN amendments INTEGER NOT NULL DEFAULT 0",
+                    "DROP INDEX observation_due",
+                    "DROP INDEX observation_open",
+                    "CREATE INDEX observation_due ON observation (next_check_at) WHERE next_check_at IS NOT NULL",
+                    "CREATE INDEX observation_watching ON observation (dataset_id) WHERE " + WATCHING)));
 
     @Override
     public String label() {

@@ -122,11 +122,12 @@ class SqliteDatabaseTest {
 
         SqliteDatabase db = databases.open(file);
 
-        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(2);
-        assertThat(db.schemaVersion()).isEqualTo(2);
+        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(3);
+        assertThat(db.schemaVersion()).isEqualTo(3);
         assertThat(query(file, "SELECT applied_at FROM schema_version WHERE version = 1"))
                 .as("version 1's row is left alone").isEqualTo("2024-04-01T00:00:00.000000000Z");
         assertThat(query(file, "SELECT description FROM schema_version WHERE version = 2")).isEqualTo("producer declarations");
+        assertThat(query(file, "SELECT description FROM schema_version WHERE version = 3")).isEqualTo("late data");
         assertThat(db.tallyStore().tally("events")).isEqualTo(new Tally(1, 10, 0, 1, T0, T0));
         assertThat(db.expectationStore().open("events", "p1", T0)).isTrue();
         assertThat(db.expectationStore().close("events", "p1", new Sent(5, 50, 1), T0.plusSeconds(1))).isTrue();

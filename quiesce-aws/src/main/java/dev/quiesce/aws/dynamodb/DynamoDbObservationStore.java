@@ -117,6 +117,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     private static final String OUTBOX_PART = "outboxPart";
     private static final String OUTBOX_AT = "outboxAt";
     private static final String OPEN_DATASET = "openDataset";
+    private static final String AMENDMENTS = "amendments";
     private static final String ALL_PART = "allPart";
     private static final String START_KEY = "startKey";
     // fields of an outbox entry
@@ -337,10 +338,11 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(TRANSITIONS, n(o.transitions()));
         m.put(REASON, s(o.reason()));
         m.put(NOTIFIERS, AttributeValue.fromL(o.notifiers().stream().map(Values::s).toList()));
-        boolean due = o.state().open() && o.nextCheckAt() != null;
+        boolean due = o.nextCheckAt() != null;
         m.put(DUE_PART, due ? DUE : null);
         m.put(DUE_AT, due ? instant(o.nextCheckAt()) : null);
-        m.put(OPEN_DATASET, o.state().open() ? s(o.datasetId()) : null);
+        m.put(OPEN_DATASET, o.watching() ? s(o.datasetId()) : null);
+        m.put(AMENDMENTS, n(o.amendments()));
         m.put(ALL_PART, ALL);
         m.put(START_KEY, s(startKey(o)));
         return m;
@@ -370,7 +372,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                             longOf(item.get(LAST_SEEN))),
                     (int) longOf(item.get(TRANSITIONS)),
                     stringOf(item, REASON),
-                    notifiers == null ? List.of() : notifiers.l().stream().map(AttributeValue::s).toList());
+                    notifiers == null ? List.of() : notifiers.l().stream().map(AttributeValue::s).toList(),
+                    item.get(AMENDMENTS) == null ? 0 : (int) longOf(item.get(AMENDMENTS)));
         } catch (RuntimeException e) {
             // an item this build cannot read (edited by hand, or by another program) is a store fault
             throw new StoreException("DynamoDB observation '" + id + "' in table '" + table + "' is unreadable: "

@@ -64,10 +64,14 @@ public abstract class ObservationStoreContract {
         assertThat(store.compareAndSet(v2)).isTrue();
         assertThat(store.compareAndSet(active)).isTrue();
         assertThat(store.find("obs-1")).contains(active);
-        Observation done = active.finish(ObservationState.COMPLETE, new Progress(4, 3, 9), T0.plusSeconds(120),
-                "tally unchanged for 3 consecutive checks; \"quoted\" & more");
+        Observation done = active.completeWatching(new Progress(4, 3, 9), T0.plusSeconds(120),
+                "tally unchanged for 3 consecutive checks; \"quoted\" & more", T0.plusSeconds(3720));
         assertThat(store.compareAndSet(done)).isTrue();
         assertThat(store.find("obs-1")).contains(done);
+        Observation amended = done.amended(12, T0.plusSeconds(3720), "late data: amendment 1");
+        assertThat(store.compareAndSet(amended)).isTrue();
+        assertThat(store.find("obs-1")).contains(amended);
+        assertThat(store.find("obs-1").orElseThrow().amendments()).isEqualTo(1);
     }
 
     @Test
@@ -184,5 +188,24 @@ public abstract class ObservationStoreContract {
         store.create(Observation.start("new", "events", SPEC, T0.plusSeconds(5)));
         assertThat(store.list(10)).extracting(Observation::id).containsExactly("new", "old");
         assertThat(store.list(1)).extracting(Observation::id).containsExactly("new");
+    }
+
+    @Test
+    void aCompletedRunWatchingForLateDataIsDueAndStillWatchesItsDataset() {
+        ObservationStore store = newStore();
+        Observation o = Observation.start("late", "events", SPEC, T0);
+        store.create(o);
+        Observation active = o.activate(T0, T0.plusSeconds(30), 1);
+        store.compareAndSet(active);
+        Observation watching = active.completeWatching(new Progress(3, 3, 1), T0.plusSeconds(90), "stable",
+                T0.plusSeconds(3690));
+        store.compareAndSet(watching);
+        assertThat(store.openFor("events")).extracting(Observation::id).containsExactly("late");
+        assertThat(store.due(T0.plusSeconds(3690), 10)).extracting(Observation::id).containsExactly("late");
+        assertThat(store.nextDueAt()).contains(T0.plusSeconds(3690));
+        Observation sealed = watching.checked(watching.progress(), null);
+        store.compareAndSet(sealed);
+        assertThat(store.openFor("events")).isEmpty();
+        assertThat(store.due(T0.plusSeconds(99_999), 10)).isEmpty();
     }
 }
