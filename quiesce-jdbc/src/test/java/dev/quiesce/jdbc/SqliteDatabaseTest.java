@@ -135,7 +135,7 @@ class SqliteDatabaseTest {
                 new Expectation("events", "p1", T0, T0.plusSeconds(1), new Sent(5, 50, 1)));
         SqliteDatabase again = databases.open(file);
         assertThat(again.expectationStore().of("events").closedCount()).as("after reopening the upgraded file").isEqualTo(1);
-        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("2");
+        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("3");
     }
 
     @Test
