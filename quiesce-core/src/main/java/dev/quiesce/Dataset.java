@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>An empty prefix list, or the prefix {@code ""}, means the whole bucket. A prefix may name its
  * date parts with {@code {yyyy}}, {@code {MM}}, {@code {dd}} and {@code {HH}}, the way Kinesis Data
- * Firehose lays out keys ({@code events/{yyyy}/{MM}/{dd}/}): each date then is a dataset of its own,
+ * Firehose lays out keys ({@code events/{yyyy}/{MM}/{dd}/}), or with {@code {date}} ({@code 2024-05-01})
+ * and {@code {hour}} ({@code 13}), as Hive-style partitions do ({@code events/dt={date}/}): each date
+ * then is a dataset of its own,
  * {@code <id>/<yyyy-MM-dd[THH]>}, with its own tally and its own run, so no tally grows without end.
  * Instances are immutable.
  *
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public record Dataset(String id, String bucket, List<String> prefixes) {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(yyyy|MM|dd|HH)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(yyyy|MM|dd|HH|date|hour)}");
 
     public Dataset {
         requireNonNull(id, "id");
@@ -36,7 +38,7 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
             String rest = PLACEHOLDER.matcher(p).replaceAll("");
             if (rest.contains("{") || rest.contains("}")) {
                 throw new InvalidConfigurationException("prefix '" + p + "' of dataset '" + id
-                        + "' has a placeholder other than {yyyy}, {MM}, {dd} and {HH}");
+                        + "' has a placeholder other than {yyyy}, {MM}, {dd}, {HH}, {date} and {hour}");
             }
         }
     }
@@ -96,7 +98,8 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
         names.reset();
         while (names.find()) {
             regex.append(Pattern.quote(prefix.substring(last, names.start())));
-            regex.append(names.group(1).equals("yyyy") ? "(\\d{4})" : "(\\d{2})");
+            String part = names.group(1);
+            regex.append(part.equals("yyyy") ? "(\\d{4})" : part.equals("date") ? "(\\d{4}-\\d{2}-\\d{2})" : "(\\d{2})");
             parts.add(names.group(1));
             last = names.end();
         }
@@ -115,6 +118,7 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
                 case "yyyy": y = v; break;
                 case "MM": mo = v; break;
                 case "dd": d = v; break;
+                case "date": y = v; break;
                 default: h = v;
             }
         }

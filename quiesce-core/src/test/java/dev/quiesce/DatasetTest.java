@@ -48,14 +48,22 @@ class DatasetTest {
 
     @Test
     void unknownPlaceholdersAreRefused() {
-        assertThatThrownBy(() -> Dataset.of("e", "b", "events/{date}/"))
+        assertThatThrownBy(() -> Dataset.of("e", "b", "events/{week}/"))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("{yyyy}, {MM}, {dd} and {HH}");
+                .hasMessageContaining("{yyyy}, {MM}, {dd}, {HH}, {date} and {hour}");
     }
 
     @Test
     void anArrivalOutsideTheDatasetHasNoInstance() {
         assertThatThrownBy(() -> Dataset.of("e", "b", "events/").instanceFor(at("b", "x")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hiveStyleDateAndHourPlaceholders() {
+        Dataset d = Dataset.of("events", "b", "events/dt={date}/hr={hour}/");
+        assertThat(d.instanceFor(at("b", "events/dt=2024-05-01/hr=07/part-0.parquet"))).isEqualTo("events/2024-05-01T07");
+        assertThat(Dataset.of("e", "b", "e/dt={date}/").instanceFor(at("b", "e/dt=2024-05-01/x"))).isEqualTo("e/2024-05-01");
+        assertThat(d.match(at("b", "events/dt=2024-5-1/hr=07/x"))).isEqualTo(-1);
     }
 }
