@@ -19,8 +19,13 @@ import java.util.Comparator;
  * @param size bytes of the object; 0 for removals
  * @param eventTime when storage says the event happened
  * @param dedupeToken identifies this event among redeliveries of it
+ * @param records records in the object when the source counted them, else {@link #UNCOUNTED}
  */
-public record Arrival(Kind kind, String bucket, String key, long size, Instant eventTime, String dedupeToken) {
+public record Arrival(Kind kind, String bucket, String key, long size, Instant eventTime, String dedupeToken,
+                      long records) {
+
+    /** The records of an object nobody counted. */
+    public static final long UNCOUNTED = -1;
 
     /** What happened to the object. */
     public enum Kind { CREATED, REMOVED }
@@ -44,6 +49,19 @@ public record Arrival(Kind kind, String bucket, String key, long size, Instant e
         if (dedupeToken.isEmpty()) {
             throw new IllegalArgumentException("dedupeToken must not be empty");
         }
+        if (records < UNCOUNTED) {
+            throw new IllegalArgumentException("records must be >= 0 or UNCOUNTED, was " + records);
+        }
+    }
+
+    /** An arrival whose records were not counted. */
+    public Arrival(Kind kind, String bucket, String key, long size, Instant eventTime, String dedupeToken) {
+        this(kind, bucket, key, size, eventTime, dedupeToken, UNCOUNTED);
+    }
+
+    /** The same arrival with its records counted. */
+    public Arrival withRecords(long n) {
+        return new Arrival(kind, bucket, key, size, eventTime, dedupeToken, n);
     }
 
     /** An object created or overwritten. */

@@ -70,6 +70,7 @@ public record LifecycleEvent(
         m.put("time", time.toString());
         m.put("objects", Long.toString(tally.objects()));
         m.put("bytes", Long.toString(tally.bytes()));
+        m.put("records", Long.toString(tally.records()));
         m.put("removals", Long.toString(tally.removals()));
         m.put("changeSeq", Long.toString(tally.changeSeq()));
         putIfPresent(m, "firstArrival", tally.firstArrival());
@@ -94,7 +95,8 @@ public record LifecycleEvent(
                     Long.parseLong(m.get("removals")),
                     Long.parseLong(m.get("changeSeq")),
                     instantOrNull(m.get("firstArrival")),
-                    instantOrNull(m.get("lastArrival")));
+                    instantOrNull(m.get("lastArrival")),
+                    m.containsKey("records") ? Long.parseLong(m.get("records")) : 0);
             return new LifecycleEvent(
                     m.get("id"),
                     EventType.valueOf(m.get("type")),

@@ -38,7 +38,7 @@ public record Sent(long records, long bytes, long objects) {
         OBJECTS,
         /** Bytes present in the tally (pass-through streams). */
         BYTES,
-        /** Records in the landed objects (needs record counting). */
+        /** Records in the landed objects (needs a source that counts them). */
         RECORDS;
 
         /** The tally's count in this unit. */
@@ -46,8 +46,7 @@ public record Sent(long records, long bytes, long objects) {
             switch (this) {
                 case BYTES: return tally.bytes();
                 case OBJECTS: return tally.objects();
-                default: throw new InvalidConfigurationException("the tally does not count records yet; "
-                        + "declare objects or bytes");
+                default: return tally.records();
             }
         }
 

@@ -16,11 +16,18 @@ import java.time.Instant;
  * @param changeSeq distinct arrivals recorded
  * @param firstArrival earliest event time seen, or {@code null} before any arrival
  * @param lastArrival latest event time seen, or {@code null} before any arrival
+ * @param records records in the present objects, of those whose records a source counted
  */
-public record Tally(long objects, long bytes, long removals, long changeSeq, Instant firstArrival, Instant lastArrival) {
+public record Tally(long objects, long bytes, long removals, long changeSeq, Instant firstArrival, Instant lastArrival,
+                    long records) {
 
     /** The tally of a dataset nothing has arrived in. */
-    public static final Tally EMPTY = new Tally(0, 0, 0, 0, null, null);
+    public static final Tally EMPTY = new Tally(0, 0, 0, 0, null, null, 0);
+
+    /** A tally of objects whose records nobody counted. */
+    public Tally(long objects, long bytes, long removals, long changeSeq, Instant firstArrival, Instant lastArrival) {
+        this(objects, bytes, removals, changeSeq, firstArrival, lastArrival, 0);
+    }
 
     /** Whether anything has arrived. */
     public boolean hasArrivals() {

@@ -25,8 +25,13 @@ public final class Counting {
      * @param bytes change in bytes of present objects
      * @param removals change in removal events
      * @param latest the key's latest version afterwards
+     * @param records change in counted records of present objects
      */
-    public record Change(Effect effect, long objects, long bytes, long removals, Arrival latest) {
+    public record Change(Effect effect, long objects, long bytes, long removals, Arrival latest, long records) {
+    }
+
+    private static long counted(Arrival a) {
+        return a.records() == Arrival.UNCOUNTED ? 0 : a.records();
     }
 
     /**
@@ -35,17 +40,18 @@ public final class Counting {
     public static Change apply(Arrival current, Arrival arrival) {
         boolean removal = arrival.kind() == Arrival.Kind.REMOVED;
         if (current != null && Arrival.VERSION_ORDER.compare(arrival, current) < 0) {
-            return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current);
+            return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current, 0);
         }
         boolean present = current != null && current.kind() == Arrival.Kind.CREATED;
         if (removal) {
             return present
-                    ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival)
-                    : new Change(Effect.REMOVED, 0, 0, 1, arrival);
+                    ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival, -counted(current))
+                    : new Change(Effect.REMOVED, 0, 0, 1, arrival, 0);
         }
         return present
-                ? new Change(Effect.OVERWRITTEN, 0, arrival.size() - current.size(), 0, arrival)
-                : new Change(Effect.CREATED, 1, arrival.size(), 0, arrival);
+                ? new Change(Effect.OVERWRITTEN, 0, arrival.size() - current.size(), 0, arrival,
+                        counted(arrival) - counted(current))
+                : new Change(Effect.CREATED, 1, arrival.size(), 0, arrival, counted(arrival));
     }
 
     /** The tally after a new arrival's change: counters moved, sequence + 1, first/last arrival widened. */
@@ -53,6 +59,6 @@ public final class Counting {
         Instant first = t.firstArrival() == null || eventTime.isBefore(t.firstArrival()) ? eventTime : t.firstArrival();
         Instant last = t.lastArrival() == null || eventTime.isAfter(t.lastArrival()) ? eventTime : t.lastArrival();
         return new Tally(t.objects() + c.objects(), t.bytes() + c.bytes(), t.removals() + c.removals(),
-                t.changeSeq() + 1, first, last);
+                t.changeSeq() + 1, first, last, t.records() + c.records());
     }
 }

@@ -69,7 +69,7 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     private Arrival latestVersion(Connection c, String datasetId, String key) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token"
+        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token, records"
                 + " FROM key_version WHERE dataset_id = ? AND object_key = ?")) {
             p.setString(1, datasetId);
             p.setString(2, key);
@@ -78,18 +78,19 @@ public final class JdbcTallyStore implements TallyStore {
                     return null;
                 }
                 return new Arrival(Arrival.Kind.valueOf(rs.getString("kind")), rs.getString("bucket"), key,
-                        rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"));
+                        rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"),
+                        rs.getLong("records"));
             }
         }
     }
 
     private void saveLatestVersion(Connection c, String datasetId, Arrival a) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO key_version"
-                + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token, records)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id, object_key) DO UPDATE SET kind = excluded.kind,"
                 + " bucket = excluded.bucket, size = excluded.size, event_time = excluded.event_time,"
-                + " dedupe_token = excluded.dedupe_token")) {
+                + " dedupe_token = excluded.dedupe_token, records = excluded.records")) {
             p.setString(1, datasetId);
             p.setString(2, a.key());
             p.setString(3, a.kind().name());
@@ -97,13 +98,14 @@ public final class JdbcTallyStore implements TallyStore {
             p.setLong(5, a.size());
             dialect.setInstant(p, 6, a.eventTime());
             p.setString(7, a.dedupeToken());
+            p.setLong(8, a.records());
             p.executeUpdate();
         }
     }
 
     private Tally read(Connection c, String datasetId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT objects, bytes, removals, change_seq,"
-                + " first_arrival, last_arrival FROM tally WHERE dataset_id = ?")) {
+                + " first_arrival, last_arrival, records FROM tally WHERE dataset_id = ?")) {
             p.setString(1, datasetId);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
@@ -111,18 +113,19 @@ public final class JdbcTallyStore implements TallyStore {
                 }
                 return new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
                         rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
-                        dialect.getInstant(rs, "last_arrival"));
+                        dialect.getInstant(rs, "last_arrival"), rs.getLong("records"));
             }
         }
     }
 
     private void save(Connection c, String datasetId, Tally t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO tally"
-                + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival, records)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id) DO UPDATE SET objects = excluded.objects, bytes = excluded.bytes,"
                 + " removals = excluded.removals, change_seq = excluded.change_seq,"
-                + " first_arrival = excluded.first_arrival, last_arrival = excluded.last_arrival")) {
+                + " first_arrival = excluded.first_arrival, last_arrival = excluded.last_arrival,"
+                + " records = excluded.records")) {
             p.setString(1, datasetId);
             p.setLong(2, t.objects());
             p.setLong(3, t.bytes());
@@ -130,6 +133,7 @@ public final class JdbcTallyStore implements TallyStore {
             p.setLong(5, t.changeSeq());
             dialect.setInstant(p, 6, t.firstArrival());
             dialect.setInstant(p, 7, t.lastArrival());
+            p.setLong(8, t.records());
             p.executeUpdate();
         }
     }

@@ -117,7 +117,11 @@ enum Sqlite implements Dialect {
                     "DROP INDEX observation_due",
                     "DROP INDEX observation_open",
                     "CREATE INDEX observation_due ON observation (next_check_at) WHERE next_check_at IS NOT NULL",
-                    "CREATE INDEX observation_watching ON observation (dataset_id) WHERE " + WATCHING)));
+                    "CREATE INDEX observation_watching ON observation (dataset_id) WHERE " + WATCHING)),
+            new Migration("record counts", List.of(
+                    "ALTER TABLE tally ADD COLUMN records INTEGER NOT NULL DEFAULT 0",
+                    // -1: a source did not count this version's records
+                    "ALTER TABLE key_version ADD COLUMN records INTEGER NOT NULL DEFAULT -1")));
 
     @Override
     public String label() {

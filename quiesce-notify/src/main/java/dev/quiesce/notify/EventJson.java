@@ -20,7 +20,8 @@ final class EventJson {
      * Fields published as JSON numbers. A fixed list rather than "whatever parses as a number", so a
      * dataset or reason that happens to look numeric keeps a stable type for receivers.
      */
-    static final Set<String> NUMERIC = Set.of("transition", "objects", "bytes", "removals", "changeSeq", "checks");
+    static final Set<String> NUMERIC = Set.of("transition", "objects", "bytes", "records", "removals", "changeSeq",
+            "checks");
 
     private EventJson() {
     }

@@ -79,7 +79,8 @@ public final class WatchCommand implements Callable<Integer> {
     private Integer expectProducers;
 
     @Option(names = "--expect-unit", paramLabel = "UNIT",
-            description = "expected: what the declared totals count, objects or bytes. Default: objects.")
+            description = "expected: what the declared totals count: objects, bytes, or records (lines of each"
+                    + " file, gzip too; directories only). Default: objects.")
     private String expectUnit;
 
     @Option(names = "--manifests", paramLabel = "DIR", defaultValue = "_manifests",
@@ -187,7 +188,10 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PolicySpec policySpec = policySpec();
         validateNotifyOptions();
-        WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region);
+        boolean countRecords = policySpec.policy() instanceof ExpectedTotals
+                && ((ExpectedTotals) policySpec.policy()).unit() == Sent.Unit.RECORDS;
+        WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region,
+                countRecords);
         ArrivalSource source = watched.source();
         List<Notifier> notifiers = notifiers();
         Path stateFile = state != null ? state : temporaryStateFile();
@@ -284,7 +288,8 @@ public final class WatchCommand implements Callable<Integer> {
             try {
                 unit = Sent.Unit.valueOf((expectUnit != null ? expectUnit : "objects").toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("--expect-unit must be objects or bytes, was '" + expectUnit + "'", e);
+                throw new InvalidConfigurationException("--expect-unit must be objects, bytes or records, was '"
+                        + expectUnit + "'", e);
             }
             if (expectProducers != null && expectProducers < 1) {
                 throw new InvalidConfigurationException("--expect-producers must be >= 1, was " + expectProducers);

@@ -44,7 +44,17 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset, Strin
 
     static WatchedLocation open(String location, List<String> includes, List<String> excludes, Duration rescan,
                                 URI endpoint, String region) {
+        return open(location, includes, excludes, rescan, endpoint, region, false);
+    }
+
+    /** As above; {@code countRecords} reads every new file to count its records (directories only). */
+    static WatchedLocation open(String location, List<String> includes, List<String> excludes, Duration rescan,
+                                URI endpoint, String region, boolean countRecords) {
         if (location.startsWith("s3://") || location.startsWith("s3a://")) {
+            if (countRecords) {
+                throw new InvalidConfigurationException("records are counted in directories only so far;"
+                        + " for S3 declare objects or bytes (--expect-unit)");
+            }
             S3Location s3 = S3Location.parse(location);
             S3Client client = s3Client(endpoint, region);
             S3ListingSource source = S3ListingSource.builder(client, s3)
@@ -63,6 +73,7 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset, Strin
                 .include(includes.toArray(String[]::new))
                 .exclude(excludes.toArray(String[]::new))
                 .rescanInterval(rescan != null ? rescan : DIRECTORY_RESCAN)
+                .countRecords(countRecords)
                 .build();
         return new WatchedLocation(source.bucket(), source, Dataset.of(source.bucket(), source.bucket()), "",
                 a -> read(Path.of(a.bucket()).resolve(a.key())));

@@ -8,6 +8,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.KeyFilter;
+import dev.quiesce.RecordCounter;
+import java.io.InputStream;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
@@ -130,7 +132,10 @@ public final class DirectorySource implements ArrivalSource {
     private volatile Thread rescanThread;
     private ScheduledExecutorService rescans;
 
-    private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock) {
+    private final boolean countRecords;
+
+    private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock, boolean countRecords) {
+        this.countRecords = countRecords;
         this.root = root;
         this.bucket = root.toString();
         this.filter = filter;
@@ -451,7 +456,18 @@ public final class DirectorySource implements ArrivalSource {
             eventTime = previous.eventTime.plusNanos(1);
             token = fileToken + "/" + eventTime;
         }
-        sink.accept(Arrival.created(bucket, key, attrs.size(), eventTime, token));
+        Arrival arrival = Arrival.created(bucket, key, attrs.size(), eventTime, token);
+        if (countRecords) {
+            try (InputStream in = Files.newInputStream(root.resolve(key))) {
+                arrival = arrival.withRecords(RecordCounter.count(key, in));
+            } catch (IOException e) {
+                // vanished or rewritten mid-read: the next pass sees it again (it is not marked known yet)
+                LOG.warn("source.records_unreadable root={} key={} error=\"{}\" action=\"retried next pass\"",
+                        bucket, key, e.toString());
+                return false;
+            }
+        }
+        sink.accept(arrival);
         known.put(key, new Known(true, fileToken, token, eventTime));
         LOG.debug("source.file_changed root={} key={} size={} token={} overwrite={}",
                 bucket, key, attrs.size(), token, previous != null && previous.present);
@@ -583,6 +599,16 @@ public final class DirectorySource implements ArrivalSource {
         private final List<String> excludes = new ArrayList<>();
         private Duration rescanInterval = DEFAULT_RESCAN_INTERVAL;
         private Clock clock = Clock.systemUTC();
+        private boolean countRecords;
+
+        /**
+         * Counts each new or changed file's newline-delimited records (gzip by name or content) and
+         * reports them with its arrival; off by default, since it reads every file once.
+         */
+        public Builder countRecords(boolean on) {
+            this.countRecords = on;
+            return this;
+        }
 
         private Builder(Path root) {
             this.root = requireNonNull(root, "root");
@@ -673,7 +699,7 @@ public final class DirectorySource implements ArrivalSource {
                 throw new InvalidConfigurationException("directory to watch cannot be listed: " + dir
                         + " (" + e + "); check that it is a readable local directory", e);
             }
-            return new DirectorySource(dir, KeyFilter.of(includes, excludes), rescanInterval, clock);
+            return new DirectorySource(dir, KeyFilter.of(includes, excludes), rescanInterval, clock, countRecords);
         }
     }
 }

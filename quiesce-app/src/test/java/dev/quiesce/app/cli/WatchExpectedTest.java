@@ -97,15 +97,36 @@ class WatchExpectedTest {
     }
 
     @Test
+    void recordsAreCountedInPlainAndGzipFiles() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path state = tmp.resolve("s.db");
+        Files.writeString(data.resolve("a.jsonl"), "{}\n{}\n{}\n");
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(data.resolve("b.jsonl.gz")))) {
+            z.write("{}\n".repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Files.createDirectories(data.resolve("_manifests"));
+        Files.writeString(data.resolve("_manifests/loader.json"), "{\"records\": 43}");
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--policy", "expected",
+                "--expect-unit", "records", "--json", "--state", state.toString())) {
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isZero();
+            JsonNode completed = events(watch.stdout()).stream()
+                    .filter(e -> e.get("type").asText().equals("COMPLETED")).findFirst().orElseThrow();
+            assertThat(completed.get("records").asLong()).isEqualTo(43);
+            assertThat(completed.get("reason").asText()).isEqualTo("landed 43 records as 1 producer declared");
+        }
+    }
+
+    @Test
     void badExpectOptionsAreUsageErrors() {
         try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--expect-producers", "0")) {
             assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(q.stderr()).contains("--expect-producers must be >= 1");
         }
-        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--policy", "expected",
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", "s3://bucket/prefix/", "--policy", "expected",
                 "--expect-unit", "records")) {
             assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
-            assertThat(q.stderr()).contains("unit=records needs record counting");
+            assertThat(q.stderr()).contains("records are counted in directories only");
         }
         try (QuiesceProcess q = QuiesceProcess.start(tmp, "expect", "close", tmp.toString(), "--state",
                 tmp.resolve("missing.db").toString(), "--producer", "p")) {

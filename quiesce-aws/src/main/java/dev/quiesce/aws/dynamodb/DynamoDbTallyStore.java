@@ -88,6 +88,9 @@ public final class DynamoDbTallyStore implements TallyStore {
     private static final String BYTES = "bytes";
     private static final String REMOVALS = "removals";
     private static final String CHANGE_SEQ = "changeSeq";
+    private static final String RECORDS = "records";
+    /** Counted records of a key's latest version; absent when uncounted. */
+    private static final String KEY_RECORDS = "c";
     private static final String FIRST = "firstArrival";
     private static final String LAST = "lastArrival";
     // fields of a key entry
@@ -196,6 +199,7 @@ public final class DynamoDbTallyStore implements TallyStore {
         long bytes = 0;
         long removals = 0;
         long changeSeq = 0;
+        long records = 0;
         Instant first = null;
         Instant last = null;
         for (Map<String, AttributeValue> item : readShards(datasetId)) {
@@ -203,6 +207,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             bytes += longOf(item.get(BYTES));
             removals += longOf(item.get(REMOVALS));
             changeSeq += longOf(item.get(CHANGE_SEQ));
+            records += item.get(RECORDS) == null ? 0 : longOf(item.get(RECORDS));
             Instant f = instantOf(item.get(FIRST));
             Instant l = instantOf(item.get(LAST));
             if (f != null && (first == null || f.isBefore(first))) {
@@ -212,7 +217,7 @@ public final class DynamoDbTallyStore implements TallyStore {
                 last = l;
             }
         }
-        return changeSeq == 0 ? Tally.EMPTY : new Tally(objects, bytes, removals, changeSeq, first, last);
+        return changeSeq == 0 ? Tally.EMPTY : new Tally(objects, bytes, removals, changeSeq, first, last, records);
     }
 
     /** The shard an object key's digest belongs to. */
@@ -278,7 +283,8 @@ public final class DynamoDbTallyStore implements TallyStore {
     private static Arrival versionOf(Map<String, AttributeValue> entry, Arrival arrival) {
         Arrival.Kind kind = "R".equals(entry.get(KIND).s()) ? Arrival.Kind.REMOVED : Arrival.Kind.CREATED;
         return new Arrival(kind, arrival.bucket(), arrival.key(), longOf(entry.get(SIZE)),
-                instantOf(entry.get(TIME)), entry.get(TOKEN).s());
+                instantOf(entry.get(TIME)), entry.get(TOKEN).s(),
+                entry.get(KEY_RECORDS) == null ? Arrival.UNCOUNTED : longOf(entry.get(KEY_RECORDS)));
     }
 
     /** One conditional update: the key's new entry plus the counter deltas. {@code false} on a lost race. */
@@ -291,6 +297,9 @@ public final class DynamoDbTallyStore implements TallyStore {
         Map<String, AttributeValue> next = new HashMap<>();
         next.put(KIND, s(latest.kind() == Arrival.Kind.REMOVED ? "R" : "C"));
         next.put(SIZE, n(latest.size()));
+        if (latest.records() != Arrival.UNCOUNTED) {
+            next.put(KEY_RECORDS, n(latest.records()));
+        }
         next.put(TIME, instant(latest.eventTime()));
         next.put(TOKEN, s(latest.dedupeToken()));
         next.put(VERSIONS, n(versions + 1));
@@ -304,7 +313,9 @@ public final class DynamoDbTallyStore implements TallyStore {
         names.put("#b", BYTES);
         names.put("#r", REMOVALS);
         names.put("#c", CHANGE_SEQ);
+        names.put("#rc", RECORDS);
         Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":rc", n(change.records()));
         values.put(":entry", AttributeValue.fromM(next));
         values.put(":o", n(change.objects()));
         values.put(":b", n(change.bytes()));
@@ -331,7 +342,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             set.append(", #last = :t");
             condition.append(" AND (attribute_not_exists(#last) OR #last < :t)");
         }
-        String update = set + " ADD #o :o, #b :b, #r :r, #c :one";
+        String update = set + " ADD #o :o, #b :b, #r :r, #c :one, #rc :rc";
         try {
             client.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk)))
                     .updateExpression(update)
@@ -354,7 +365,7 @@ public final class DynamoDbTallyStore implements TallyStore {
     private List<Map<String, AttributeValue>> readShards(String datasetId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, String> names = Map.of("#o", OBJECTS, "#b", BYTES, "#r", REMOVALS, "#c", CHANGE_SEQ,
-                "#first", FIRST, "#last", LAST);
+                "#first", FIRST, "#last", LAST, "#rc", RECORDS);
         for (int from = 0; from < shards; from += BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (int shard = from; shard < Math.min(shards, from + BATCH_GET_LIMIT); shard++) {
@@ -362,7 +373,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             }
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
                     .consistentRead(true)
-                    .projectionExpression("#o, #b, #r, #c, #first, #last")
+                    .projectionExpression("#o, #b, #r, #c, #first, #last, #rc")
                     .expressionAttributeNames(names)
                     .build());
             for (int round = 0; !request.isEmpty(); round++) {
