@@ -169,4 +169,19 @@ class ExactCompletionTest {
         assertThat(run().state()).isEqualTo(ObservationState.COMPLETE);
         assertThat(run().reason()).isEqualTo("all 1 producer closed (no objects declared)");
     }
+
+    @Test
+    void recordsCountedBySourcesCompleteARecordsTotal() {
+        start("expected unit=records producers=1");
+        engine.monitor().accept(Arrival.created("bucket", "a", 10, clock.instant(), "a").withRecords(400));
+        engine.runOnce();
+        close("p1", new Sent(1000, Sent.UNKNOWN, Sent.UNKNOWN));
+        assertThat(run().state()).isEqualTo(ObservationState.ACTIVE);
+        later(1);
+        engine.monitor().accept(Arrival.created("bucket", "b", 10, clock.instant(), "b").withRecords(600));
+        engine.runOnce();
+        assertThat(run().state()).isEqualTo(ObservationState.COMPLETE);
+        assertThat(run().finishedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(run().reason()).isEqualTo("landed 1000 records as 1 producer declared");
+    }
 }

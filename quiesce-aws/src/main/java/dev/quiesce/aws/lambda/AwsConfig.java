@@ -100,6 +100,11 @@ public record AwsConfig(
         if (policyText != null) {
             try {
                 policy = PolicySpec.parse(policyText);
+                if (policy.policy().needsExpectations()) {
+                    // declarations would live in one container's memory: wrong, so refuse until they are stored
+                    problems.add("QUIESCE_POLICY: the expected policy is not available in the Lambda deployment yet"
+                            + " (it needs a DynamoDB store for producer declarations); use stable or inactivity");
+                }
             } catch (InvalidConfigurationException e) {
                 problems.add("QUIESCE_POLICY: " + e.getMessage());
             }

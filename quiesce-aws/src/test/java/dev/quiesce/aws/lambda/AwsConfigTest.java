@@ -79,4 +79,11 @@ class AwsConfigTest {
         assertThat(AwsConfig.from(env).webhookUrl().getHost()).isEqualTo("hooks.example.com");
         assertThat(List.of(AwsConfig.from(env).notifyAttempts())).containsExactly(6);
     }
+
+    @Test
+    void theExpectedPolicyIsRefusedUntilDeclarationsAreStoredInDynamoDb() {
+        Map<String, String> env = minimal();
+        env.put("QUIESCE_POLICY", "expected unit=objects producers=2");
+        assertThatThrownBy(() -> AwsConfig.from(env)).hasMessageContaining("not available in the Lambda deployment yet");
+    }
 }
