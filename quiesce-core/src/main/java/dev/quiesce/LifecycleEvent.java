@@ -26,6 +26,7 @@ import java.util.Map;
  * @param reason why, in words
  * @param startedAt when the observation started
  * @param activatedAt when the first arrival was seen, or {@code null}
+ * @param amendment for a LATE event its number (1, 2, ...), else 0
  */
 public record LifecycleEvent(
         String id,
@@ -38,7 +39,8 @@ public record LifecycleEvent(
         long checks,
         String reason,
         Instant startedAt,
-        Instant activatedAt) {
+        Instant activatedAt,
+        int amendment) {
 
     public LifecycleEvent {
         requireNonNull(id, "id");
@@ -49,6 +51,13 @@ public record LifecycleEvent(
         requireNonNull(tally, "tally");
         requireNonNull(reason, "reason");
         requireNonNull(startedAt, "startedAt");
+    }
+
+    /** An event that is not a late amendment. */
+    public LifecycleEvent(String id, EventType type, String observationId, String datasetId, int transition,
+                          Instant time, Tally tally, long checks, String reason, Instant startedAt,
+                          Instant activatedAt) {
+        this(id, type, observationId, datasetId, transition, time, tally, checks, reason, startedAt, activatedAt, 0);
     }
 
     /** The id of transition {@code n} of an observation. */
@@ -79,6 +88,9 @@ public record LifecycleEvent(
         m.put("reason", reason);
         m.put("startedAt", startedAt.toString());
         putIfPresent(m, "activatedAt", activatedAt);
+        if (amendment > 0) {
+            m.put("amendment", Integer.toString(amendment));
+        }
         return m;
     }
 
@@ -108,7 +120,8 @@ public record LifecycleEvent(
                     Long.parseLong(m.get("checks")),
                     m.get("reason"),
                     Instant.parse(m.get("startedAt")),
-                    instantOrNull(m.get("activatedAt")));
+                    instantOrNull(m.get("activatedAt")),
+                    m.containsKey("amendment") ? Integer.parseInt(m.get("amendment")) : 0);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed lifecycle event fields " + m.keySet() + ": " + e.getMessage(), e);
         }

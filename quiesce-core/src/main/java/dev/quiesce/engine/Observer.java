@@ -355,7 +355,8 @@ public final class Observer {
                     : next.finishedAt() != null ? next.finishedAt() : next.activatedAt();
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
                     type, next.id(), next.datasetId(), next.transitions(), at, tally,
-                    next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt());
+                    next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt(),
+                    type == EventType.LATE ? next.amendments() : 0);
             for (String n : next.notifiers()) {
                 entries.add(OutboxEntry.pending(event, n));
             }

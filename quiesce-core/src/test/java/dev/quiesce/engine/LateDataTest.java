@@ -72,6 +72,9 @@ class LateDataTest {
         assertThat(notifier.delivered()).extracting(LifecycleEvent::type)
                 .containsExactly(EventType.COMPLETED, EventType.LATE, EventType.LATE);
         assertThat(notifier.delivered().get(1).reason()).startsWith("late data: amendment 1, tally now 4 objects");
+        assertThat(notifier.delivered().get(1).amendment()).isEqualTo(1);
+        assertThat(notifier.delivered().get(2).amendment()).isEqualTo(2);
+        assertThat(LifecycleEvent.decode(notifier.delivered().get(2).encode())).isEqualTo(notifier.delivered().get(2));
         assertThat(notifier.delivered().get(2).reason()).startsWith("late data: amendment 2, tally now 5 objects");
 
         advance(Duration.ofHours(1));

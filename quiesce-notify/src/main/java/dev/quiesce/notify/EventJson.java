@@ -21,7 +21,7 @@ final class EventJson {
      * dataset or reason that happens to look numeric keeps a stable type for receivers.
      */
     static final Set<String> NUMERIC = Set.of("transition", "objects", "bytes", "records", "removals", "changeSeq",
-            "checks");
+            "checks", "amendment");
 
     private EventJson() {
     }
