@@ -86,8 +86,14 @@ public record Observation(
 
     /** WAITING to ACTIVE at {@code now}, having seen change sequence {@code seenSeq}. */
     public Observation activate(Instant now, Instant firstCheckAt, long seenSeq) {
+        return activate(now, firstCheckAt, seenSeq, null);
+    }
+
+    /** As {@link #activate(Instant, Instant, long)}, gaps measured from the tally's last arrival then. */
+    public Observation activate(Instant now, Instant firstCheckAt, long seenSeq, Instant lastArrival) {
         return new Observation(id, datasetId, spec, ObservationState.ACTIVE, version + 1, startedAt, now, null,
-                firstCheckAt, new Progress(0, 0, seenSeq), transitions + 1, "first arrival", notifiers, amendments);
+                firstCheckAt, new Progress(0, 0, seenSeq, GapStats.from(lastArrival)), transitions + 1,
+                "first arrival", notifiers, amendments);
     }
 
     /** Same state, new progress and next check. */
@@ -114,7 +120,7 @@ public record Observation(
     /** A late amendment of a completed run: one more transition and amendment, the tally seen moves on. */
     public Observation amended(long seenSeq, Instant nextCheck, String why) {
         return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
-                nextCheck, new Progress(progress.checks(), progress.streak(), seenSeq), transitions + 1, why,
+                nextCheck, new Progress(progress.checks(), progress.streak(), seenSeq, progress.gaps()), transitions + 1, why,
                 notifiers, amendments + 1);
     }
 

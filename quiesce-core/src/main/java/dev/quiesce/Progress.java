@@ -6,8 +6,9 @@ package dev.quiesce;
  * @param checks checks made while active
  * @param streak consecutive checks that found the change sequence unchanged
  * @param lastSeenSeq the change sequence the latest check (or the activation) saw
+ * @param gaps the gaps between tally changes seen so far (for the adaptive policy)
  */
-public record Progress(long checks, int streak, long lastSeenSeq) {
+public record Progress(long checks, int streak, long lastSeenSeq, GapStats gaps) {
 
     /** No checks yet. */
     public static final Progress NONE = new Progress(0, 0, 0);
@@ -16,11 +17,24 @@ public record Progress(long checks, int streak, long lastSeenSeq) {
         if (checks < 0 || streak < 0 || lastSeenSeq < 0) {
             throw new IllegalArgumentException("progress counters must be >= 0");
         }
+        java.util.Objects.requireNonNull(gaps, "gaps");
+    }
+
+    /** Progress without gap statistics. */
+    public Progress(long checks, int streak, long lastSeenSeq) {
+        this(checks, streak, lastSeenSeq, GapStats.NONE);
     }
 
     /** Progress after one more check that saw {@code changeSeq}: unchanged grows the streak, changed resets it. */
     public Progress afterCheck(long changeSeq) {
         int nextStreak = changeSeq == lastSeenSeq ? streak + 1 : 0;
-        return new Progress(checks + 1, nextStreak, changeSeq);
+        return new Progress(checks + 1, nextStreak, changeSeq, gaps);
+    }
+
+    /** As {@link #afterCheck(long)}, also learning the gap when the tally changed. */
+    public Progress afterCheck(Tally tally) {
+        Progress p = afterCheck(tally.changeSeq());
+        return tally.changeSeq() == lastSeenSeq ? p
+                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(tally.lastArrival()));
     }
 }

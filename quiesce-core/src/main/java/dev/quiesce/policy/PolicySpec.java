@@ -86,6 +86,28 @@ public record PolicySpec(Policy policy, Guards guards) {
                 }
                 policy = InactivityPeriod.of(Durations.parse(opts.remove("period")));
                 break;
+            case "adaptive":
+                Adaptive.Builder ab = Adaptive.builder();
+                if (opts.containsKey("threshold")) {
+                    ab.threshold(parseFactor(opts.remove("threshold")));
+                }
+                if (opts.containsKey("min-gaps")) {
+                    ab.minGaps((int) parseLong(opts.remove("min-gaps"), "min-gaps"));
+                }
+                if (opts.containsKey("floor-factor")) {
+                    ab.floorFactor(parseFactor(opts.remove("floor-factor")));
+                }
+                if (opts.containsKey("min-sd")) {
+                    ab.minStdDev(Durations.parse(opts.remove("min-sd")));
+                }
+                if (opts.containsKey("fallback")) {
+                    ab.fallbackDelay(Durations.parse(opts.remove("fallback")));
+                }
+                if (opts.containsKey("hint")) {
+                    ab.hint(Durations.parse(opts.remove("hint")));
+                }
+                policy = ab.build();
+                break;
             case "expected":
                 String unitText = opts.containsKey("unit") ? opts.remove("unit") : "objects";
                 Sent.Unit unit;
@@ -101,7 +123,7 @@ public record PolicySpec(Policy policy, Guards guards) {
                 break;
             default:
                 throw new InvalidConfigurationException(
-                        "unknown policy '" + words[0] + "': use 'stable', 'inactivity' or 'expected'");
+                        "unknown policy '" + words[0] + "': use 'stable', 'inactivity', 'adaptive' or 'expected'");
         }
         if (!opts.isEmpty()) {
             throw new InvalidConfigurationException(
@@ -148,7 +170,7 @@ public record PolicySpec(Policy policy, Guards guards) {
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new InvalidConfigurationException("backoff factor '" + s + "' is not a number", e);
+            throw new InvalidConfigurationException("'" + s + "' is not a number", e);
         }
     }
 

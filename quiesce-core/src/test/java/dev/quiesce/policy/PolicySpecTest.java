@@ -19,6 +19,8 @@ class PolicySpecTest {
         "stable window=4 delay=backoff:1s:2.0:1m",
         "inactivity period=5m",
         "inactivity period=1500ms min-objects=1 deadline=1d",
+        "adaptive threshold=8.0 min-gaps=5 floor-factor=1.25 min-sd=100ms fallback=30s",
+        "adaptive threshold=3.0 min-gaps=3 floor-factor=1.5 min-sd=1s fallback=10s hint=1m lateness=1h",
     })
     void canonicalTextRoundTrips(String text) {
         PolicySpec spec = PolicySpec.parse(text);
@@ -29,7 +31,7 @@ class PolicySpecTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''                                  | empty policy spec",
-        "adaptive                            | unknown policy 'adaptive'",
+        "magic                               | unknown policy 'magic'",
         "stable window=0                     | window must be >= 1, was 0",
         "stable window=x                     | window 'x' is not a whole number",
         "stable delay=sometimes:3s           | unknown delay strategy 'sometimes'",

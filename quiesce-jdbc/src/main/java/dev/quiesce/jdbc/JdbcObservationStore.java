@@ -1,6 +1,7 @@
 package dev.quiesce.jdbc;
 
 import dev.quiesce.LifecycleEvent;
+import dev.quiesce.GapStats;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationNotFoundException;
 import dev.quiesce.ObservationState;
@@ -40,7 +41,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcObservationStore.class);
 
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
-            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments";
+            + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments,"
+            + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -57,7 +59,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -83,7 +85,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
             int updated;
             try (PreparedStatement p = c.prepareStatement("UPDATE observation SET dataset_id = ?, spec = ?,"
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
-                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?"
+                    + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?,"
+                    + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?"
                     + " WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
@@ -247,6 +250,12 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setString(i++, o.reason());
         p.setString(i++, String.join(",", o.notifiers()));
         p.setInt(i++, o.amendments());
+        GapStats g = o.progress().gaps();
+        p.setLong(i++, g.count());
+        p.setDouble(i++, g.meanMillis());
+        p.setDouble(i++, g.m2());
+        p.setLong(i++, g.maxMillis());
+        dialect.setInstant(p, i++, g.lastArrival());
         return i;
     }
 
@@ -263,7 +272,9 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     dialect.getInstant(rs, "activated_at"),
                     dialect.getInstant(rs, "finished_at"),
                     dialect.getInstant(rs, "next_check_at"),
-                    new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq")),
+                    new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq"),
+                            new GapStats(rs.getLong("gap_count"), rs.getDouble("gap_mean"), rs.getDouble("gap_m2"),
+                                    rs.getLong("gap_max"), dialect.getInstant(rs, "gap_last_arrival"))),
                     rs.getInt("transitions"),
                     rs.getString("reason"),
                     names(rs.getString("notifiers")),

@@ -121,7 +121,13 @@ enum Sqlite implements Dialect {
             new Migration("record counts", List.of(
                     "ALTER TABLE tally ADD COLUMN records INTEGER NOT NULL DEFAULT 0",
                     // -1: a source did not count this version's records
-                    "ALTER TABLE key_version ADD COLUMN records INTEGER NOT NULL DEFAULT -1")));
+                    "ALTER TABLE key_version ADD COLUMN records INTEGER NOT NULL DEFAULT -1")),
+            new Migration("gap statistics", List.of(
+                    "ALTER TABLE observation ADD COLUMN gap_count INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_mean REAL NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_m2 REAL NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_max INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_last_arrival TEXT")));
 
     @Override
     public String label() {

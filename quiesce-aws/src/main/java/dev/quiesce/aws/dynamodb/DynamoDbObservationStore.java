@@ -9,6 +9,7 @@ import static dev.quiesce.aws.dynamodb.Values.s;
 import static dev.quiesce.aws.dynamodb.Values.stringOf;
 
 import dev.quiesce.LifecycleEvent;
+import dev.quiesce.GapStats;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationNotFoundException;
 import dev.quiesce.ObservationState;
@@ -118,6 +119,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     private static final String OUTBOX_AT = "outboxAt";
     private static final String OPEN_DATASET = "openDataset";
     private static final String AMENDMENTS = "amendments";
+    /** Gap statistics as {@code count,mean,m2,max,lastArrival} (doubles in Java's round-trip text form). */
+    private static final String GAPS = "gaps";
     private static final String ALL_PART = "allPart";
     private static final String START_KEY = "startKey";
     // fields of an outbox entry
@@ -343,9 +346,21 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(DUE_AT, due ? instant(o.nextCheckAt()) : null);
         m.put(OPEN_DATASET, o.watching() ? s(o.datasetId()) : null);
         m.put(AMENDMENTS, n(o.amendments()));
+        GapStats g = o.progress().gaps();
+        m.put(GAPS, s(g.count() + "," + g.meanMillis() + "," + g.m2() + "," + g.maxMillis() + ","
+                + (g.lastArrival() == null ? "" : g.lastArrival().toString())));
         m.put(ALL_PART, ALL);
         m.put(START_KEY, s(startKey(o)));
         return m;
+    }
+
+    private static GapStats gapsOf(AttributeValue v) {
+        if (v == null || v.s() == null) {
+            return GapStats.NONE;
+        }
+        String[] p = v.s().split(",", -1);
+        return new GapStats(Long.parseLong(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
+                Long.parseLong(p[3]), p[4].isEmpty() ? null : Instant.parse(p[4]));
     }
 
     /** Start time as a fixed-width sortable string, then the id: orders by start, ties by id. */
@@ -369,7 +384,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                     instantOf(item.get(FINISHED)),
                     instantOf(item.get(NEXT_CHECK)),
                     new Progress(longOf(item.get(CHECKS)), (int) longOf(item.get(STREAK)),
-                            longOf(item.get(LAST_SEEN))),
+                            longOf(item.get(LAST_SEEN)), gapsOf(item.get(GAPS))),
                     (int) longOf(item.get(TRANSITIONS)),
                     stringOf(item, REASON),
                     notifiers == null ? List.of() : notifiers.l().stream().map(AttributeValue::s).toList(),

@@ -1,0 +1,222 @@
+package dev.quiesce.policy;
+
+import dev.quiesce.Durations;
+import dev.quiesce.GapStats;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Tally;
+import dev.quiesce.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Learns how the data arrives and completes when the silence since the last arrival has become
+ * improbable: a phi-accrual detector (Hayashibara et al., 2004, as Akka and Cassandra use for
+ * heartbeats) over the gaps between the tally's changes.
+ *
+ * <p>phi(t) = -log10(P(a gap longer than t)) under a normal distribution fitted to the gaps seen
+ * (Akka's logistic approximation of its tail). The run completes once the silence reaches the moment
+ * phi crosses {@code threshold}, and never before {@code floorFactor} times the largest gap seen, nor
+ * before {@code hint} (the stream's buffer interval, when known). The next check is due exactly at that
+ * moment, not polled; every arrival triggers a check so each gap is measured. Until {@code minGaps}
+ * gaps are known it behaves as stable count (window 3, constant {@code fallbackDelay}). Immutable.
+ */
+public final class Adaptive implements Policy {
+
+    public static final double DEFAULT_THRESHOLD = 8.0;
+    public static final int DEFAULT_MIN_GAPS = 5;
+    public static final double DEFAULT_FLOOR_FACTOR = 1.25;
+    public static final Duration DEFAULT_MIN_STD_DEV = Duration.ofMillis(100);
+    public static final Duration DEFAULT_FALLBACK_DELAY = Duration.ofSeconds(30);
+
+    private final double threshold;
+    private final int minGaps;
+    private final double floorFactor;
+    private final Duration minStdDev;
+    private final Duration hint;
+    private final StableCount fallback;
+
+    private Adaptive(Builder b) {
+        this.threshold = b.threshold;
+        this.minGaps = b.minGaps;
+        this.floorFactor = b.floorFactor;
+        this.minStdDev = b.minStdDev;
+        this.hint = b.hint;
+        this.fallback = StableCount.builder().window(3).delay(DelayStrategy.constant(b.fallbackDelay)).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static Adaptive ofDefaults() {
+        return builder().build();
+    }
+
+    @Override
+    public Instant firstCheckAt(Instant activatedAt, Tally tally) {
+        return fallback.firstCheckAt(activatedAt, tally);
+    }
+
+    @Override
+    public Verdict decide(Check check) {
+        GapStats g = check.progress().gaps();
+        if (g.count() < minGaps) {
+            return fallback.decide(check);
+        }
+        Instant last = g.lastArrival() != null ? g.lastArrival() : check.activatedAt();
+        long quietMs = requiredSilenceMillis(g);
+        Instant quietAt = last.plusMillis(quietMs);
+        if (check.now().isBefore(quietAt)) {
+            return new Verdict.Wait(quietAt);
+        }
+        return new Verdict.Complete(String.format(Locale.ROOT,
+                "silence of %s is improbable: phi >= %.1f (%d gaps, mean %s, sd %s, largest %s)",
+                Durations.format(Duration.ofMillis(Duration.between(last, check.now()).toMillis())), threshold,
+                g.count(), Durations.format(Duration.ofMillis(Math.round(g.meanMillis()))),
+                Durations.format(Duration.ofMillis(Math.round(g.stdDevMillis()))),
+                Durations.format(Duration.ofMillis(g.maxMillis()))));
+    }
+
+    /** The silence after the last arrival this policy waits for, given what it learned. */
+    public long requiredSilenceMillis(GapStats g) {
+        double mean = g.meanMillis();
+        double sd = Math.max(g.stdDevMillis(), minStdDev.toMillis());
+        long crossing = crossingMillis(mean, sd);
+        long floor = (long) Math.ceil(g.maxMillis() * floorFactor);
+        long hinted = hint == null ? 0 : hint.toMillis();
+        return Math.max(crossing, Math.max(floor, hinted));
+    }
+
+    /** phi after {@code elapsedMillis} of silence, for gaps with this mean and spread. */
+    public static double phi(double elapsedMillis, double meanMillis, double stdDevMillis) {
+        double y = (elapsedMillis - meanMillis) / stdDevMillis;
+        double e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
+        return elapsedMillis > meanMillis ? -Math.log10(e / (1.0 + e)) : -Math.log10(1.0 - 1.0 / (1.0 + e));
+    }
+
+    /** The smallest whole millisecond at which phi reaches the threshold (phi grows with silence). */
+    private long crossingMillis(double mean, double sd) {
+        long lo = 0;
+        long hi = (long) Math.ceil(mean + 64 * sd) + 1;
+        while (phi(hi, mean, sd) < threshold) {
+            hi *= 2;
+        }
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (phi(mid, mean, sd) >= threshold) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    public Duration recheckInterval() {
+        return fallback.recheckInterval();
+    }
+
+    @Override
+    public boolean checksOnArrival() {
+        return true;
+    }
+
+    @Override
+    public String spec() {
+        StringBuilder sb = new StringBuilder("adaptive threshold=").append(threshold)
+                .append(" min-gaps=").append(minGaps)
+                .append(" floor-factor=").append(floorFactor)
+                .append(" min-sd=").append(Durations.format(minStdDev))
+                .append(" fallback=").append(Durations.format(fallback.recheckInterval()));
+        if (hint != null) {
+            sb.append(" hint=").append(Durations.format(hint));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Adaptive && ((Adaptive) o).spec().equals(spec());
+    }
+
+    @Override
+    public int hashCode() {
+        return spec().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return spec();
+    }
+
+    /** Builds an {@link Adaptive}; not thread-safe. */
+    public static final class Builder {
+        private double threshold = DEFAULT_THRESHOLD;
+        private int minGaps = DEFAULT_MIN_GAPS;
+        private double floorFactor = DEFAULT_FLOOR_FACTOR;
+        private Duration minStdDev = DEFAULT_MIN_STD_DEV;
+        private Duration hint;
+        private Duration fallbackDelay = DEFAULT_FALLBACK_DELAY;
+
+        private Builder() {
+        }
+
+        /** @throws InvalidConfigurationException unless {@code 0 < threshold <= 16} */
+        public Builder threshold(double threshold) {
+            if (!(threshold > 0 && threshold <= 16)) {
+                throw new InvalidConfigurationException("threshold must be in (0, 16], was " + threshold);
+            }
+            this.threshold = threshold;
+            return this;
+        }
+
+        /** @throws InvalidConfigurationException if {@code n < 2} */
+        public Builder minGaps(int n) {
+            if (n < 2) {
+                throw new InvalidConfigurationException("min-gaps must be >= 2, was " + n);
+            }
+            this.minGaps = n;
+            return this;
+        }
+
+        /** @throws InvalidConfigurationException if {@code factor < 1} */
+        public Builder floorFactor(double factor) {
+            if (!(factor >= 1.0) || Double.isInfinite(factor)) {
+                throw new InvalidConfigurationException("floor-factor must be >= 1, was " + factor);
+            }
+            this.floorFactor = factor;
+            return this;
+        }
+
+        public Builder minStdDev(Duration d) {
+            this.minStdDev = positive(d, "min-sd");
+            return this;
+        }
+
+        /** The stream's buffer interval, if known: never complete on less silence. */
+        public Builder hint(Duration d) {
+            this.hint = positive(d, "hint");
+            return this;
+        }
+
+        public Builder fallbackDelay(Duration d) {
+            this.fallbackDelay = positive(d, "fallback");
+            return this;
+        }
+
+        public Adaptive build() {
+            return new Adaptive(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new InvalidConfigurationException(name + " must be > 0, was " + Durations.format(d));
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.quiesce.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quiesce.Arrival;
+import dev.quiesce.Dataset;
+import dev.quiesce.GapStats;
+import dev.quiesce.InvalidConfigurationException;
+import dev.quiesce.Observation;
+import dev.quiesce.ObservationState;
+import dev.quiesce.engine.Engine;
+import dev.quiesce.memory.InMemoryObservationStore;
+import dev.quiesce.memory.InMemoryTallyStore;
+import dev.quiesce.port.contract.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AdaptiveTest {
+
+    private static final Instant T0 = Instant.parse("2024-05-01T00:00:00Z");
+
+    private final MutableClock clock = MutableClock.at(T0);
+    private final InMemoryObservationStore store = new InMemoryObservationStore();
+    private final Engine engine = Engine.builder().tallies(new InMemoryTallyStore()).store(store).clock(clock)
+            .dataset(Dataset.of("events", "bucket")).drivenExternally().build();
+    private int seq;
+
+    private void arriveAt(long seconds) {
+        clock.set(T0.plusSeconds(seconds));
+        engine.monitor().accept(Arrival.created("bucket", "k" + seq, 1, clock.instant(), "t" + seq++));
+        engine.runOnce();
+    }
+
+    /** Runs every check at its due time until the run ends or {@code limit} passes. */
+    private Observation runUntilDone(Duration limit) {
+        Instant end = clock.instant().plus(limit);
+        while (true) {
+            Observation o = store.find("run").orElseThrow();
+            if (!o.state().open() || engine.nextWorkAt().isEmpty() || engine.nextWorkAt().get().isAfter(end)) {
+                return o;
+            }
+            clock.set(engine.nextWorkAt().get());
+            engine.runOnce();
+        }
+    }
+
+    @Test
+    void phiGrowsWithSilence() {
+        double a = Adaptive.phi(10_000, 10_000, 1_000);
+        double b = Adaptive.phi(13_000, 10_000, 1_000);
+        double c = Adaptive.phi(16_000, 10_000, 1_000);
+        assertThat(a).isLessThan(b);
+        assertThat(b).isLessThan(c);
+        assertThat(a).isCloseTo(0.30, org.assertj.core.data.Offset.offset(0.01)); // half the mass beyond the mean
+    }
+
+    @Test
+    void regularGapsCompleteAtTheLargestGapTimesTheFloorFactor() {
+        // gaps of exactly 10 s: sd is the 100 ms minimum, so phi crosses 8 just after 10.5 s; the floor
+        // 1.25 x 10 s = 12.5 s is larger, so the run completes 12.5 s after the last arrival
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive"));
+        for (int i = 0; i <= 10; i++) {
+            arriveAt(10L * i);
+        }
+        Observation done = runUntilDone(Duration.ofHours(1));
+        assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
+        assertThat(done.finishedAt()).isEqualTo(T0.plusMillis(112_500));
+        assertThat(done.progress().gaps().count()).isEqualTo(10);
+        assertThat(done.reason()).startsWith("silence of 12500ms is improbable: phi >= 8.0 (10 gaps, mean 10s");
+    }
+
+    @Test
+    void irregularGapsWaitLongerThanTheirLargestGap() {
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive floor-factor=1.0"));
+        long[] at = {0, 5, 20, 22, 40, 41, 60, 75};
+        for (long s : at) {
+            arriveAt(s);
+        }
+        Adaptive a = (Adaptive) PolicySpec.parse("adaptive floor-factor=1.0").policy();
+        GapStats g = store.find("run").orElseThrow().progress().gaps();
+        long quiet = a.requiredSilenceMillis(g);
+        assertThat(quiet).isGreaterThan(g.maxMillis());
+        Observation done = runUntilDone(Duration.ofHours(1));
+        assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(75).plusMillis(quiet));
+    }
+
+    @Test
+    void aHintIsAFloorOnTheSilence() {
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive hint=1m"));
+        for (int i = 0; i <= 10; i++) {
+            arriveAt(10L * i);
+        }
+        assertThat(runUntilDone(Duration.ofHours(1)).finishedAt()).isEqualTo(T0.plusSeconds(160));
+    }
+
+    @Test
+    void withTooFewGapsItFallsBackToStableCount() {
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive fallback=10s"));
+        arriveAt(0);
+        arriveAt(3);
+        // two gaps are not enough: stable count with window 3 and 10 s delays from the last check
+        Observation done = runUntilDone(Duration.ofHours(1));
+        assertThat(done.reason()).isEqualTo("tally unchanged for 3 consecutive checks");
+    }
+
+    @Test
+    void badParametersAreRefused() {
+        assertThatThrownBy(() -> PolicySpec.parse("adaptive threshold=0")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("threshold must be in (0, 16]");
+        assertThatThrownBy(() -> PolicySpec.parse("adaptive min-gaps=1")).hasMessageContaining("min-gaps must be >= 2");
+        assertThatThrownBy(() -> PolicySpec.parse("adaptive floor-factor=0.5")).hasMessageContaining("floor-factor must be >= 1");
+        assertThatThrownBy(() -> PolicySpec.parse("adaptive hint=0s")).hasMessageContaining("hint must be > 0");
+    }
+}
