@@ -12,6 +12,7 @@ import dev.quiesce.engine.Engine;
 import dev.quiesce.jdbc.JdbcObservationStore;
 import dev.quiesce.jdbc.SqliteDatabase;
 import dev.quiesce.Sent;
+import dev.quiesce.policy.Adaptive;
 import dev.quiesce.policy.DelayStrategy;
 import dev.quiesce.policy.ExpectedTotals;
 import dev.quiesce.policy.Guards;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Parameters;
 public final class WatchCommand implements Callable<Integer> {
 
     /** The policies {@code --policy} accepts. */
-    enum PolicyName { stable, inactivity, expected }
+    enum PolicyName { stable, inactivity, adaptive, expected }
 
     /** The delay strategies {@code --delay-strategy} accepts. */
     enum StrategyName { constant, divided, decay, backoff }
@@ -71,8 +72,17 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "NAME",
             description = "stable (tally unchanged for --window checks), inactivity (no arrival for --inactivity)"
-                    + " or expected (producers declare what they sent). Default: stable, or expected with --expect-producers.")
+                    + ", adaptive (silence improbable given the gaps seen) or expected (producers declare what they"
+                    + " sent). Default: stable, or expected with --expect-producers.")
     private PolicyName policy;
+
+    @Option(names = "--phi-threshold", paramLabel = "X",
+            description = "adaptive: phi at which silence means done. Default: 8.")
+    private Double phiThreshold;
+
+    @Option(names = "--buffer-hint", paramLabel = "D", converter = DurationConverter.class,
+            description = "adaptive: the stream's buffer interval, if known; never complete on less silence.")
+    private Duration bufferHint;
 
     @Option(names = "--expect-producers", paramLabel = "N",
             description = "expected: complete once N producers closed and their declared totals landed.")
@@ -277,7 +287,25 @@ public final class WatchCommand implements Callable<Integer> {
         if (chosen != PolicyName.expected && (expectProducers != null || expectUnit != null)) {
             throw new InvalidConfigurationException("--expect-producers and --expect-unit apply to --policy expected only");
         }
-        if (chosen == PolicyName.expected) {
+        if (chosen != PolicyName.adaptive && (phiThreshold != null || bufferHint != null)) {
+            throw new InvalidConfigurationException("--phi-threshold and --buffer-hint apply to --policy adaptive only");
+        }
+        if (chosen == PolicyName.adaptive) {
+            for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
+                    .toList()) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new InvalidConfigurationException(o + " does not apply to --policy adaptive");
+                }
+            }
+            Adaptive.Builder b = Adaptive.builder();
+            if (phiThreshold != null) {
+                b.threshold(phiThreshold);
+            }
+            if (bufferHint != null) {
+                b.hint(bufferHint);
+            }
+            p = b.build();
+        } else if (chosen == PolicyName.expected) {
             for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
                     .toList()) {
                 if (parsed.hasMatchedOption(o)) {

@@ -82,6 +82,9 @@ class WatchCommandTest {
         "--min-objects -1",
         "--notify-webhook ftp://example.com/x",
         "--include [unclosed",
+        "--policy adaptive --window 3",
+        "--phi-threshold 3",
+        "--policy adaptive --phi-threshold 99",
         "MISSING_DIR",
     })
     void badUsageExitsSixtyFourWithAOneLineReason(String options) throws Exception {
