@@ -29,12 +29,22 @@ import java.util.TreeSet;
  */
 public final class InMemoryObservationStore implements ObservationStore, Outbox {
 
-    /** A stored observation with its creation number, which orders ties. */
-    private record Stored(Observation observation, long seq) {
+    /**
+     * A stored observation with its creation number, which orders ties. The indexes hold the holder, so
+     * a write that changes neither the due time nor whether it is watching touches no index at all.
+     */
+    private static final class Stored {
+        final long seq;
+        Observation observation;
+
+        Stored(Observation observation, long seq) {
+            this.observation = observation;
+            this.seq = seq;
+        }
     }
 
-    /** One entry of the due-check index. */
-    private record Due(Instant at, long seq, String id) implements Comparable<Due> {
+    /** One entry of the due-check index; ordered by time, then creation (the holder is not compared). */
+    private record Due(Instant at, long seq, Stored stored) implements Comparable<Due> {
         @Override
         public int compareTo(Due o) {
             int c = at.compareTo(o.at);
@@ -52,7 +62,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     }
 
     private final Map<String, Stored> observations = new LinkedHashMap<>();
-    private final Map<String, TreeMap<Long, Observation>> watchingByDataset = new HashMap<>();
+    private final Map<String, TreeMap<Long, Stored>> watchingByDataset = new HashMap<>();
     private final TreeSet<Due> dueIndex = new TreeSet<>();
     private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
@@ -65,7 +75,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         Stored s = new Stored(observation, created++);
         observations.put(observation.id(), s);
-        index(null, s);
+        if (observation.nextCheckAt() != null) {
+            dueIndex.add(new Due(observation.nextCheckAt(), s.seq, s));
+        }
+        if (observation.watching()) {
+            watch(s);
+        }
         return true;
     }
 
@@ -77,16 +92,30 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized boolean compareAndSet(Observation next, List<OutboxEntry> entries) {
-        Stored current = observations.get(next.id());
-        if (current == null) {
+        Stored s = observations.get(next.id());
+        if (s == null) {
             throw new ObservationNotFoundException(next.id());
         }
-        if (current.observation.version() != next.version() - 1) {
+        Observation old = s.observation;
+        if (old.version() != next.version() - 1) {
             return false;
         }
-        Stored s = new Stored(next, current.seq);
-        observations.put(next.id(), s);
-        index(current, s);
+        s.observation = next;
+        if (!java.util.Objects.equals(old.nextCheckAt(), next.nextCheckAt())) {
+            if (old.nextCheckAt() != null) {
+                dueIndex.remove(new Due(old.nextCheckAt(), s.seq, s));
+            }
+            if (next.nextCheckAt() != null) {
+                dueIndex.add(new Due(next.nextCheckAt(), s.seq, s));
+            }
+        }
+        boolean moved = !old.datasetId().equals(next.datasetId());
+        if (old.watching() && (moved || !next.watching())) {
+            unwatch(old.datasetId(), s);
+        }
+        if (next.watching() && (moved || !old.watching())) {
+            watch(s);
+        }
         for (OutboxEntry e : entries) {
             if (!outbox.containsKey(e.key())) {
                 putEntry(null, e);
@@ -95,26 +124,16 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         return true;
     }
 
-    /** Moves an observation in the dataset and due-time indexes from its old form to its new one. */
-    private void index(Stored old, Stored now) {
-        Observation o = now.observation;
-        if (old != null && old.observation.nextCheckAt() != null) {
-            dueIndex.remove(new Due(old.observation.nextCheckAt(), old.seq, o.id()));
-        }
-        if (o.nextCheckAt() != null) {
-            dueIndex.add(new Due(o.nextCheckAt(), now.seq, o.id()));
-        }
-        TreeMap<Long, Observation> watching = watchingByDataset.get(o.datasetId());
-        if (o.watching()) {
-            if (watching == null) {
-                watching = new TreeMap<>();
-                watchingByDataset.put(o.datasetId(), watching);
-            }
-            watching.put(now.seq, o);
-        } else if (watching != null) {
-            watching.remove(now.seq);
+    private void watch(Stored s) {
+        watchingByDataset.computeIfAbsent(s.observation.datasetId(), k -> new TreeMap<>()).put(s.seq, s);
+    }
+
+    private void unwatch(String datasetId, Stored s) {
+        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        if (watching != null) {
+            watching.remove(s.seq);
             if (watching.isEmpty()) {
-                watchingByDataset.remove(o.datasetId());
+                watchingByDataset.remove(datasetId);
             }
         }
     }
@@ -126,7 +145,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
             if (d.at.isAfter(now) || result.size() >= limit) {
                 break;
             }
-            result.add(observations.get(d.id).observation);
+            result.add(d.stored.observation);
         }
         return List.copyOf(result);
     }
@@ -138,8 +157,15 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<Observation> openFor(String datasetId) {
-        TreeMap<Long, Observation> watching = watchingByDataset.get(datasetId);
-        return watching == null ? List.of() : List.copyOf(watching.values());
+        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        if (watching == null) {
+            return List.of();
+        }
+        List<Observation> result = new ArrayList<>(watching.size());
+        for (Stored s : watching.values()) {
+            result.add(s.observation);
+        }
+        return List.copyOf(result);
     }
 
     @Override
