@@ -76,8 +76,8 @@ final class WorkloadJson {
         if (e instanceof MismatchedInputException) {
             MismatchedInputException m = (MismatchedInputException) e;
             return new InvalidConfigurationException(where + at + ": expected "
-                    + (m.getTargetType() == null ? "another value" : "a " + simpleName(m.getTargetType()))
-                    + " (" + firstLine(e.getOriginalMessage()) + ")", e);
+                    + (m.getTargetType() == null ? "another value (" + firstLine(e.getOriginalMessage()) + ")"
+                    : "a " + simpleName(m.getTargetType())), e);
         }
         return new InvalidConfigurationException(where + ": malformed JSON: " + firstLine(e.getOriginalMessage()), e);
     }
@@ -136,12 +136,18 @@ final class WorkloadJson {
         return b.toString();
     }
 
+    /** The first line of Jackson's message, without its internal source description. */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        int source = line.indexOf(" (for ");
+        if (source < 0) {
+            source = line.indexOf(" [Source:");
+        }
+        return source < 0 ? line : line.substring(0, source);
     }
 
     /** A duration from {@code "30s"}-style or ISO-8601 text, or from a number of seconds. */
