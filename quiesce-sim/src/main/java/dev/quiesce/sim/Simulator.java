@@ -1,6 +1,5 @@
 package dev.quiesce.sim;
 
-import dev.quiesce.Arrival;
 import dev.quiesce.EventType;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.LifecycleEvent;
@@ -239,10 +238,7 @@ public final class Simulator {
                 // storage events visible at an instant are accepted before the checks due then
                 clock.advanceTo(Math.max(clock.elapsedMillis(), nextDelivery));
                 do {
-                    int o = traffic.objectOf(next);
-                    int d = traffic.datasetOf(o);
-                    engine.monitor().accept(Arrival.created(traffic.bucket(d), traffic.keyOf(o), traffic.sizeOf(o),
-                            clock.toInstant(traffic.eventTimeOf(o)), Traffic.token(o)));
+                    engine.monitor().accept(traffic.arrivalOf(next));
                     accepted++;
                     next++;
                 } while (next < n && traffic.visibleAt(next) == nextDelivery);

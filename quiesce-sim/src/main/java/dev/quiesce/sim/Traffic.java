@@ -1,5 +1,6 @@
 package dev.quiesce.sim;
 
+import dev.quiesce.Arrival;
 import dev.quiesce.InvalidConfigurationException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -50,6 +51,7 @@ public final class Traffic {
     private long[] objSize = new long[64];
     private long[] objFlushed = new long[64];
     private long[] objEvent = new long[64];
+    private String[] objToken = new String[64];
     // deliveries, sorted by visible time, then by the order they were made
     private int deliveries;
     private long[] packed = new long[64];
@@ -58,6 +60,7 @@ public final class Traffic {
     private int[] delObject;
     private boolean[] delDuplicate;
     private final long[] lastVisible;
+    private Arrival[] arrivals;
     private long lastVisibleOverall = -1;
 
     private Traffic(int datasets) {
@@ -92,6 +95,7 @@ public final class Traffic {
             }
         }
         t.sortDeliveries();
+        t.makeArrivals();
         return t;
     }
 
@@ -106,12 +110,15 @@ public final class Traffic {
             objSize = Arrays.copyOf(objSize, n);
             objFlushed = Arrays.copyOf(objFlushed, n);
             objEvent = Arrays.copyOf(objEvent, n);
+            objToken = Arrays.copyOf(objToken, n);
         }
         objDataset[o] = dataset;
         objKey[o] = key;
         objSize[o] = size;
         objFlushed[o] = flushedAt;
         objEvent[o] = eventTime;
+        // made once here rather than per policy played: the string and its hash are reused by every run
+        objToken[o] = Integer.toString(o, 36);
         long first = eventTime + delay(events, r);
         deliver(first, o);
         if (events.duplicateProbability() > 0 && r.nextDouble() < events.duplicateProbability()) {
@@ -143,6 +150,19 @@ public final class Traffic {
         packed[deliveries] = visibleAt << OBJECT_BITS | deliveries;
         madeObject[deliveries] = object;
         deliveries++;
+    }
+
+    /**
+     * Makes each object's storage event once, shared by every policy played and by a duplicate
+     * delivery (which is the same event again): records are immutable, and this takes an allocation
+     * per arrival out of every engine run.
+     */
+    private void makeArrivals() {
+        arrivals = new Arrival[objects];
+        for (int o = 0; o < objects; o++) {
+            arrivals[o] = Arrival.created(buckets[objDataset[o]], objKey[o], objSize[o],
+                    Simulator.ORIGIN.plusMillis(objEvent[o]), objToken[o]);
+        }
     }
 
     private void sortDeliveries() {
@@ -249,10 +269,16 @@ public final class Traffic {
 
     private StoredObject object(int o) {
         return new StoredObject(objDataset[o], objKey[o], objSize[o], Simulator.ORIGIN.plusMillis(objFlushed[o]),
-                Simulator.ORIGIN.plusMillis(objEvent[o]), token(o));
+                Simulator.ORIGIN.plusMillis(objEvent[o]), objToken[o]);
     }
 
     // hot-path accessors for the simulator: no records, no boxing
+
+    /** The storage event of delivery {@code i}. */
+    Arrival arrivalOf(int delivery) {
+        return arrivals[delObject[delivery]];
+    }
+
     long visibleAt(int delivery) {
         return delVisible[delivery];
     }
@@ -278,8 +304,8 @@ public final class Traffic {
     }
 
     /** The dedupe token of an object's event: its number, the same for a duplicate delivery. */
-    static String token(int object) {
-        return Integer.toString(object, 36);
+    String tokenOf(int object) {
+        return objToken[object];
     }
 
     /**
