@@ -17,7 +17,7 @@ public final class InMemoryTallyStore implements TallyStore {
     @Override
     public synchronized Effect record(String datasetId, Arrival arrival) {
         DatasetTally d = datasets.computeIfAbsent(datasetId, k -> new DatasetTally());
-        if (!d.seen.add(arrival.key() + '\u0000' + arrival.dedupeToken())) {
+        if (!d.seen.add(new Seen(arrival.key(), arrival.dedupeToken()))) {
             return Effect.DUPLICATE;
         }
         Counting.Change c = Counting.apply(d.latest.get(arrival.key()), arrival);
@@ -32,8 +32,12 @@ public final class InMemoryTallyStore implements TallyStore {
         return d == null ? Tally.EMPTY : d.tally;
     }
 
+    /** A recorded (key, dedupe token) pair; a pair rather than a joined string, to build no string per arrival. */
+    private record Seen(String key, String token) {
+    }
+
     private static final class DatasetTally {
-        final Set<String> seen = new HashSet<>();
+        final Set<Seen> seen = new HashSet<>();
         final Map<String, Arrival> latest = new HashMap<>();
         Tally tally = Tally.EMPTY;
     }
