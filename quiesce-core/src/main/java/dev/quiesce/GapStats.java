@@ -5,14 +5,15 @@ import java.time.Instant;
 
 /**
  * What an observation has learned about the gaps between the tally's changes: their count, mean and
- * spread (Welford's running variance), the largest one, and the last arrival time it measured from. A
- * gap is the move of the tally's last-arrival time between two checks that saw it change. Immutable.
+ * spread (Welford's running variance), the largest one, and when the latest change was seen. A gap is
+ * the time between two checks that saw the tally change (with checks on arrival: between arrivals
+ * becoming visible). Immutable.
  *
  * @param count gaps measured
  * @param meanMillis mean gap, in milliseconds
  * @param m2 sum of squared deviations from the mean (for the variance), in ms²
  * @param maxMillis largest gap, in milliseconds
- * @param lastArrival the tally's last-arrival time at the latest change seen, or {@code null}
+ * @param lastArrival when the latest change was seen, or {@code null}
  */
 public record GapStats(long count, double meanMillis, double m2, long maxMillis, Instant lastArrival) {
 

@@ -31,10 +31,14 @@ public record Progress(long checks, int streak, long lastSeenSeq, GapStats gaps)
         return new Progress(checks + 1, nextStreak, changeSeq, gaps);
     }
 
-    /** As {@link #afterCheck(long)}, also learning the gap when the tally changed. */
-    public Progress afterCheck(Tally tally) {
+    /**
+     * As {@link #afterCheck(long)}, also learning the gap when the tally changed. Gaps are measured
+     * between the times checks saw the changes, not the storage event times: what matters is when data
+     * became visible, and a late-delivered event must not look as if it arrived long ago.
+     */
+    public Progress afterCheck(Tally tally, java.time.Instant now) {
         Progress p = afterCheck(tally.changeSeq());
         return tally.changeSeq() == lastSeenSeq ? p
-                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(tally.lastArrival()));
+                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(now));
     }
 }

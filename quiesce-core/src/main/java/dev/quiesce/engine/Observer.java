@@ -246,7 +246,7 @@ public final class Observer {
 
     private Outcome checkActive(Observation o, Tally tally, Instant now) {
         PolicySpec spec = o.spec();
-        Progress progress = o.progress().afterCheck(tally);
+        Progress progress = o.progress().afterCheck(tally, now);
         Expectations declared = spec.policy().needsExpectations() && expectations != null
                 ? expectations.of(o.datasetId()) : Expectations.NONE;
         Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared);
@@ -333,7 +333,7 @@ public final class Observer {
         if (deadline.isPresent() && deadline.get().isBefore(first)) {
             first = deadline.get();
         }
-        return transition(o.activate(now, first, tally.changeSeq(), tally.lastArrival()), tally);
+        return transition(o.activate(now, first, tally.changeSeq(), now), tally);
     }
 
     /** Writes a change within a state: progress and the next check. */

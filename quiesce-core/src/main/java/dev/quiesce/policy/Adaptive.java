@@ -16,7 +16,8 @@ import java.util.Objects;
  * heartbeats) over the gaps between the tally's changes.
  *
  * <p>phi(t) = -log10(P(a gap longer than t)) under a normal distribution fitted to the gaps seen
- * (Akka's logistic approximation of its tail). The run completes once the silence reaches the moment
+ * (Akka's logistic approximation of its tail); gaps and silence run from when changes became visible to
+ * the observer, not from storage event times. The run completes once the silence reaches the moment
  * phi crosses {@code threshold}, and never before {@code floorFactor} times the largest gap seen, nor
  * before {@code hint} (the stream's buffer interval, when known). The next check is due exactly at that
  * moment, not polled; every arrival triggers a check so each gap is measured. Until {@code minGaps}

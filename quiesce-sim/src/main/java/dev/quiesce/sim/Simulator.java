@@ -60,7 +60,8 @@ public final class Simulator {
             "stable window=3 delay=divided:30s",
             "stable window=3 delay=decay:30s",
             "inactivity period=1h",
-            "inactivity period=90s");
+            "inactivity period=90s",
+            "adaptive");
 
     private static final int NOTHING = -1;
     private static final int MAX_PASSES_AT_ONE_INSTANT = 10_000;
