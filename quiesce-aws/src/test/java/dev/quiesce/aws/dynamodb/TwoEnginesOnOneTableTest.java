@@ -1,220 +1,29 @@
 package dev.quiesce.aws.dynamodb;
 
-import dev.quiesce.port.contract.TransitionCountingStore;
-import dev.quiesce.port.contract.RecordingNotifier;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.quiesce.Arrival;
-import dev.quiesce.Dataset;
-import dev.quiesce.EventType;
-import dev.quiesce.LifecycleEvent;
-import dev.quiesce.Observation;
-import dev.quiesce.ObservationState;
-import dev.quiesce.engine.Engine;
-import dev.quiesce.engine.Observer;
-import dev.quiesce.policy.PolicySpec;
-import dev.quiesce.port.OutboxEntry;
-import dev.quiesce.port.contract.MutableClock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import dev.quiesce.port.contract.SharedStoresContract;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
 
-/**
- * Two engines, each with its own DynamoDB client and store instances over the same two tables, run every
- * step at the same moment from two threads: each observation completes once and its completion is
- * delivered once, never twice and never zero times.
- */
-class TwoEnginesOnOneTableTest {
-
-    private static final Instant T0 = Instant.parse("2024-05-01T00:00:00Z");
-    private static final int OBSERVATIONS = 8;
-    private static final int ARRIVALS_PER_DATASET = 4;
-    private static final Duration STEP = Duration.ofSeconds(30);
-    private static final PolicySpec POLICY = PolicySpec.stable(2, STEP);
+/** Two engines, each with its own DynamoDB client and store instances over the same two tables. */
+class TwoEnginesOnOneTableTest extends SharedStoresContract {
 
     private static final SharedDynalite DYNALITE = new SharedDynalite();
-
-    private final MutableClock clock = MutableClock.at(T0);
-    private final RecordingNotifier notifier1 = new RecordingNotifier("recorder");
-    private final RecordingNotifier notifier2 = new RecordingNotifier("recorder");
-    private final Map<String, AtomicInteger> finishes = TransitionCountingStore.newCounts();
-    private ExecutorService pool;
-    private DynamoDbObservationStore store1;
-    private DynamoDbObservationStore store2;
-    private DynamoDbTallyStore tallies1;
-    private Engine engine1;
-    private Engine engine2;
 
     @AfterAll
     static void stopDynalite() {
         DYNALITE.close();
     }
 
-    @BeforeEach
-    void twoEnginesOnOneTable() {
+    @Override
+    protected List<Side<?>> twoSidesOfOneStore() {
         String observations = SharedDynalite.newTableName("observations");
         String tallies = SharedDynalite.newTableName("tally");
         DynamoDbObservationStore.createTable(DYNALITE.client(), observations);
         DynamoDbTallyStore.createTable(DYNALITE.client(), tallies);
         var client1 = DYNALITE.dynalite().client();
         var client2 = DYNALITE.dynalite().client();
-        store1 = new DynamoDbObservationStore(client1, observations);
-        store2 = new DynamoDbObservationStore(client2, observations);
-        tallies1 = new DynamoDbTallyStore(client1, tallies, 4);
-        engine1 = engine(tallies1, store1, notifier1);
-        engine2 = engine(new DynamoDbTallyStore(client2, tallies, 4), store2, notifier2);
-        pool = Executors.newFixedThreadPool(2);
-    }
-
-    @AfterEach
-    void closeEngines() {
-        pool.shutdownNow();
-        engine1.close();
-        engine2.close();
-    }
-
-    @RepeatedTest(3)
-    void eachObservationCompletesAndIsDeliveredExactlyOnce() throws Exception {
-        for (int i = 0; i < OBSERVATIONS; i++) {
-            (i % 2 == 0 ? engine1 : engine2).observer().start(observation(i), dataset(i), POLICY);
-        }
-        // both engines receive every arrival (a redelivery on the other side), racing each other
-        together(engine -> {
-            for (int i = 0; i < OBSERVATIONS; i++) {
-                for (int k = 0; k < ARRIVALS_PER_DATASET; k++) {
-                    engine.monitor().accept(arrival(i, k));
-                }
-            }
-        });
-        for (int i = 0; i < OBSERVATIONS; i++) {
-            assertThat(tallies1.tally(dataset(i)).changeSeq()).isEqualTo(ARRIVALS_PER_DATASET);
-            assertThat(store1.find(observation(i)).orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
-        }
-
-        int steps = 0;
-        while (!allFinished() && steps++ < 20) {
-            clock.advance(STEP);
-            // two passes each, so a step also races a check against a delivery of the other engine
-            together(engine -> {
-                engine.runOnce();
-                engine.runOnce();
-            });
-        }
-
-        assertThat(allFinished()).as("all observations finished after %s steps", steps).isTrue();
-        Map<String, Long> deliveries = deliveredEventIds();
-        for (int i = 0; i < OBSERVATIONS; i++) {
-            String id = observation(i);
-            Observation o = store2.find(id).orElseThrow();
-            assertThat(o.state()).as(id).isEqualTo(ObservationState.COMPLETE);
-            String completed = LifecycleEvent.idOf(id, o.transitions());
-            List<OutboxEntry> entries = store1.entriesOf(id).stream()
-                    .filter(e -> e.event().type() == EventType.COMPLETED).toList();
-            assertThat(entries).as("completion entries of %s", id).hasSize(1);
-            assertThat(entries.get(0).event().id()).isEqualTo(completed);
-            assertThat(entries.get(0).status()).isEqualTo(OutboxEntry.Status.DELIVERED);
-            assertThat(entries.get(0).attempts()).isEqualTo(1);
-            assertThat(finishes.get(id)).as("winning completions of %s across both engines", id).hasValue(1);
-            assertThat(deliveries.get(completed)).as("deliveries of %s across both engines", completed).isEqualTo(1L);
-        }
-        assertThat(deliveries).hasSize(OBSERVATIONS);
-    }
-
-    @Test
-    void staleAndDuplicatedChecksAfterCompletionDoNothing() throws Exception {
-        String id = observation(0);
-        Observation started = engine1.observer().start(id, dataset(0), POLICY);
-        engine2.monitor().accept(arrival(0, 0));
-        Observation active = store1.find(id).orElseThrow();
-        while (store1.find(id).orElseThrow().state().open()) {
-            clock.advance(STEP);
-            together(Engine::runOnce);
-        }
-        Observation done = store2.find(id).orElseThrow();
-        assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
-
-        // a redelivered queue message, on either engine, with or without its old version
-        assertThat(engine1.observer().check(id)).isEqualTo(Observer.Outcome.FINISHED);
-        assertThat(engine2.observer().check(id)).isEqualTo(Observer.Outcome.FINISHED);
-        assertThat(engine2.observer().check(id, started.version())).isEqualTo(Observer.Outcome.FINISHED);
-        assertThat(engine1.observer().check(id, active.version())).isEqualTo(Observer.Outcome.FINISHED);
-        // long after every lease ran out, nothing is claimed or delivered again
-        clock.advance(Duration.ofHours(1));
-        together(engine -> {
-            engine.runOnce();
-            engine.observer().check(id);
-        });
-        engine2.monitor().accept(arrival(0, 0));
-
-        assertThat(store1.find(id)).contains(done);
-        assertThat(store1.entriesOf(id)).extracting(e -> e.event().type())
-                .containsExactly(EventType.ACTIVATED, EventType.COMPLETED);
-        assertThat(deliveredEventIds()).containsExactly(Map.entry(LifecycleEvent.idOf(id, done.transitions()), 1L));
-        assertThat(finishes.get(id)).hasValue(1);
-        assertThat(engine1.nextWorkAt()).isEmpty();
-    }
-
-    private Engine engine(DynamoDbTallyStore tallies, DynamoDbObservationStore store, RecordingNotifier notifier) {
-        Engine.Builder b = Engine.builder().tallies(tallies)
-                .store(new TransitionCountingStore(store, finishes)).clock(clock)
-                .notifier(notifier).drivenExternally();
-        for (int i = 0; i < OBSERVATIONS; i++) {
-            b.dataset(Dataset.of(dataset(i), "bucket", "run-" + i + "/"));
-        }
-        return b.build();
-    }
-
-    /** Runs the same work on both engines, released at the same moment; rethrows what either threw. */
-    private void together(Consumer<Engine> work) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(2);
-        List<Future<?>> futures = new ArrayList<>();
-        for (Engine engine : List.of(engine1, engine2)) {
-            futures.add(pool.submit(() -> {
-                start.await(30, TimeUnit.SECONDS);
-                work.accept(engine);
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private boolean allFinished() {
-        return store1.list(1_000).stream().noneMatch(o -> o.state().open());
-    }
-
-    private Map<String, Long> deliveredEventIds() {
-        List<LifecycleEvent> all = new ArrayList<>(notifier1.delivered());
-        all.addAll(notifier2.delivered());
-        return all.stream().map(LifecycleEvent::id).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
-
-    private static String observation(int i) {
-        return "obs-" + i;
-    }
-
-    private static String dataset(int i) {
-        return "events-" + i;
-    }
-
-    private static Arrival arrival(int dataset, int k) {
-        return Arrival.created("bucket", "run-" + dataset + "/part-" + k, 100 + k, T0.plusMillis(k), "seq-" + k);
+        return List.of(
+                new Side<>(new DynamoDbTallyStore(client1, tallies, 4), new DynamoDbObservationStore(client1, observations)),
+                new Side<>(new DynamoDbTallyStore(client2, tallies, 4), new DynamoDbObservationStore(client2, observations)));
     }
 }
