@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Tells you when a stream of data has finished landing in storage.",
-        subcommands = {WatchCommand.class, ExpectCommand.class, CancelCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {WatchCommand.class, ExpectCommand.class, CancelCommand.class, SimulateCommand.class,
+            TuneCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:complete", "3:timed out", "4:incomplete", "5:cancelled",

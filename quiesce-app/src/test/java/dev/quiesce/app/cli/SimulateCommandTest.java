@@ -1,0 +1,53 @@
+package dev.quiesce.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code quiesce simulate} and {@code quiesce tune} end to end, in a child JVM. */
+class SimulateCommandTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void simulatePrintsAndWritesTheComparison() throws Exception {
+        Path out = tmp.resolve("report");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "simulate", "--scenario", "fast", "--runs", "3",
+                "--policy", "stable window=3 delay=constant:30s", "--policy", "inactivity period=90s",
+                "--out", out.toString())) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+            assertThat(q.stdout()).contains("| fast | `stable window=3 delay=constant:30s` |")
+                    .contains("| fast | `inactivity period=90s` |");
+            assertThat(Files.readString(out.resolve("report.md"))).contains("| fast | `inactivity period=90s` |");
+        }
+    }
+
+    @Test
+    void tuneRecommendsASettingPerPolicy() {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "tune", "--scenario", "slow-trickle-regular", "--runs", "3")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+            assertThat(q.stdout()).contains("Recommended settings for slow-trickle-regular")
+                    .contains("| stable count, constant delay | `stable window=")
+                    .contains("| inactivity period | `inactivity period=");
+        }
+    }
+
+    @Test
+    void unknownScenariosAndBadPoliciesAreUsageErrors() {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "simulate", "--scenario", "nope")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("unknown scenario 'nope'");
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "simulate", "--scenario", "fast", "--policy", "sometimes")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("unknown policy 'sometimes'");
+        }
+    }
+}
