@@ -40,7 +40,7 @@ public final class TuneCommand implements Callable<Integer> {
     private long seed;
 
     /** The settings tried, per policy family, fastest-looking first only by convention. */
-    static Map<String, List<String>> grid() {
+    static Map<String, List<String>> grid(java.time.Duration bufferInterval) {
         Map<String, List<String>> g = new LinkedHashMap<>();
         List<String> stable = new ArrayList<>();
         List<String> divided = new ArrayList<>();
@@ -64,6 +64,11 @@ public final class TuneCommand implements Callable<Integer> {
         for (String t : List.of("3.0", "5.0", "8.0", "12.0")) {
             for (String f : List.of("1.25", "2.0", "4.0")) {
                 adaptive.add("adaptive threshold=" + t + " floor-factor=" + f);
+                if (bufferInterval != null && !bufferInterval.isZero()) {
+                    // the stream's buffer interval, known from the workload: the hint the policy accepts
+                    adaptive.add("adaptive threshold=" + t + " floor-factor=" + f + " hint="
+                            + dev.quiesce.Durations.format(bufferInterval.plusSeconds(5)));
+                }
             }
         }
         g.put("adaptive", adaptive);
@@ -74,7 +79,7 @@ public final class TuneCommand implements Callable<Integer> {
     public Integer call() {
         List<Workload> workloads = SimulateCommand.workloads(workload, scenario);
         Workload w = workloads.get(0);
-        Map<String, List<String>> grid = grid();
+        Map<String, List<String>> grid = grid(w.firehose() == null ? null : w.firehose().bufferInterval());
         List<String> all = grid.values().stream().flatMap(List::stream).toList();
         Report report = Simulator.builder().policies(all).runs(runs).seed(seed).build().run(w).report();
         StringBuilder out = new StringBuilder();
