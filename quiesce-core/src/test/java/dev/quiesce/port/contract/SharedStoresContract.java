@@ -78,6 +78,7 @@ public abstract class SharedStoresContract {
     private final RecordingNotifier notifier2 = new RecordingNotifier("recorder");
     private final Map<String, AtomicInteger> finishes = TransitionCountingStore.newCounts();
     private ExecutorService pool;
+    private List<Side<?>> sides;
     private ObservationStore store1;
     private ObservationStore store2;
     private TallyStore tallies1;
@@ -87,7 +88,7 @@ public abstract class SharedStoresContract {
 
     @BeforeEach
     void twoEnginesOnOneStore() {
-        List<Side<?>> sides = twoSidesOfOneStore();
+        sides = twoSidesOfOneStore();
         store1 = sides.get(0).store();
         store2 = sides.get(1).store();
         tallies1 = sides.get(0).tallies();
@@ -187,6 +188,44 @@ public abstract class SharedStoresContract {
         assertThat(deliveredEventIds()).containsExactly(Map.entry(LifecycleEvent.idOf(id, done.transitions()), 1L));
         assertThat(finishes.get(id)).hasValue(1);
         assertThat(engine1.nextWorkAt()).isEmpty();
+    }
+
+    @Test
+    void claimsFromBothSidesHandEachEntryOutOnce() throws Exception {
+        int runs = observations() * 2;
+        for (int i = 0; i < runs; i++) {
+            completeOn(sides.get(i % 2), "claimed-" + i);
+        }
+        CyclicBarrier start = new CyclicBarrier(4);
+        ExecutorService claimers = Executors.newFixedThreadPool(4);
+        List<Future<List<String>>> claims = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Outbox outbox = sides.get(t % 2).store();
+            claims.add(claimers.submit(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                List<String> mine = new ArrayList<>();
+                List<OutboxEntry> batch;
+                do {
+                    batch = outbox.claim(T0.plusSeconds(120), T0.plusSeconds(180), 7);
+                    batch.forEach(e -> mine.add(e.key()));
+                } while (!batch.isEmpty());
+                return mine;
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        try {
+            for (Future<List<String>> f : claims) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            claimers.shutdownNow();
+        }
+        // one entry per notifier of each completion, each handed to exactly one claimer
+        assertThat(all).hasSize(runs * 2).doesNotHaveDuplicates();
+    }
+
+    private static <S extends ObservationStore & Outbox> void completeOn(Side<S> side, String id) {
+        OutboxContract.complete(side.store(), id, "stdout", "webhook");
     }
 
     private <S extends ObservationStore & Outbox> Engine engine(Side<S> side, RecordingNotifier notifier) {
