@@ -15,20 +15,28 @@ import java.util.Objects;
  * improbable: a phi-accrual detector (Hayashibara et al., 2004, as Akka and Cassandra use for
  * heartbeats) over the gaps between the tally's changes.
  *
- * <p>phi(t) = -log10(P(a gap longer than t)) under a normal distribution fitted to the gaps seen
- * (Akka's logistic approximation of its tail); gaps and silence run from when changes became visible to
- * the observer, not from storage event times. The run completes once the silence reaches the moment
- * phi crosses {@code threshold}, and never before {@code floorFactor} times the largest gap seen, nor
- * before {@code hint} (the stream's buffer interval, when known). The next check is due exactly at that
- * moment, not polled; every arrival triggers a check so each gap is measured. Until {@code minGaps}
- * gaps are known it behaves as stable count (window 3, constant {@code fallbackDelay}). Immutable.
+ * <p>phi(t) = -log10(P(a gap longer than t)) under a distribution fitted to the gaps seen: normal by
+ * default (Akka's logistic approximation of its tail, spread at least {@code minStdDev}), or gamma
+ * ({@code model=gamma}, see {@link GammaTail}) for irregular trickles. Gaps and silence run from when
+ * changes became visible to the observer, not from storage event times. The run completes once the
+ * silence reaches the moment phi crosses {@code threshold}, and never before {@code floorFactor} times
+ * the largest gap seen. The next check is due exactly at that moment, not polled; every arrival
+ * triggers a check so each gap is measured. Until {@code minGaps} gaps are known it behaves as stable
+ * count (window 3, constant {@code fallbackDelay}).
+ *
+ * <p>The optional {@code hint} is the stream's buffer interval (Firehose's, say). While data flows (the
+ * last gap was shorter than half the hint) a buffer may still hold the rest until its interval expires,
+ * so the run waits at least {@code floorFactor × hint}. An object that ends a gap of half the hint or
+ * more is taken as a buffer draining: gaps up to {@code floorFactor × hint} are then explained by
+ * buffering and set no floor, and phi alone decides. That is what lets a buffered stream complete
+ * sooner than its buffer interval after its final flush. Immutable.
  */
 public final class Adaptive implements Policy {
 
     public static final double DEFAULT_THRESHOLD = 8.0;
     public static final int DEFAULT_MIN_GAPS = 5;
     public static final double DEFAULT_FLOOR_FACTOR = 1.25;
-    public static final Duration DEFAULT_MIN_STD_DEV = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MIN_STD_DEV = Duration.ofSeconds(1);
     public static final Duration DEFAULT_FALLBACK_DELAY = Duration.ofSeconds(30);
 
     private final double threshold;
@@ -36,6 +44,7 @@ public final class Adaptive implements Policy {
     private final double floorFactor;
     private final Duration minStdDev;
     private final Duration hint;
+    private final boolean gamma;
     private final StableCount fallback;
 
     private Adaptive(Builder b) {
@@ -44,6 +53,7 @@ public final class Adaptive implements Policy {
         this.floorFactor = b.floorFactor;
         this.minStdDev = b.minStdDev;
         this.hint = b.hint;
+        this.gamma = b.gamma;
         this.fallback = StableCount.builder().window(3).delay(DelayStrategy.constant(b.fallbackDelay)).build();
     }
 
@@ -63,10 +73,17 @@ public final class Adaptive implements Policy {
     @Override
     public Verdict decide(Check check) {
         GapStats g = check.progress().gaps();
-        if (g.count() < minGaps) {
-            return fallback.decide(check);
-        }
         Instant last = g.lastArrival() != null ? g.lastArrival() : check.activatedAt();
+        if (g.count() < minGaps) {
+            Verdict v = fallback.decide(check);
+            if (v instanceof Verdict.Complete && hint != null && flowing(g)) {
+                Instant buffered = last.plusMillis(bufferedMillis());
+                if (check.now().isBefore(buffered)) {
+                    return new Verdict.Wait(buffered);
+                }
+            }
+            return v;
+        }
         long quietMs = requiredSilenceMillis(g);
         Instant quietAt = last.plusMillis(quietMs);
         if (check.now().isBefore(quietAt)) {
@@ -85,9 +102,27 @@ public final class Adaptive implements Policy {
         double mean = g.meanMillis();
         double sd = Math.max(g.stdDevMillis(), minStdDev.toMillis());
         long crossing = crossingMillis(mean, sd);
-        long floor = (long) Math.ceil(g.maxMillis() * floorFactor);
-        long hinted = hint == null ? 0 : hint.toMillis();
-        return Math.max(crossing, Math.max(floor, hinted));
+        if (hint == null) {
+            return Math.max(crossing, (long) Math.ceil(g.maxMillis() * floorFactor));
+        }
+        long buffered = bufferedMillis();
+        if (flowing(g)) {
+            // the data is still flowing: a buffer may hold the rest until its interval expires
+            return Math.max(crossing, Math.max(buffered, (long) Math.ceil(g.maxMillis() * floorFactor)));
+        }
+        // the last object ended an interval-long gap: a buffer drained, and gaps of that length are
+        // explained by the hint, so only gaps longer than the buffering allows set a floor
+        long floor = g.maxMillis() > buffered ? (long) Math.ceil(g.maxMillis() * floorFactor) : 0;
+        return Math.max(crossing, floor);
+    }
+
+    /** Whether the last gap was short enough, against the hint, that data is still flowing. */
+    private boolean flowing(GapStats g) {
+        return g.lastGapMillis() * 2 < hint.toMillis();
+    }
+
+    private long bufferedMillis() {
+        return (long) Math.ceil(hint.toMillis() * floorFactor);
     }
 
     /** phi after {@code elapsedMillis} of silence, for gaps with this mean and spread. */
@@ -101,18 +136,22 @@ public final class Adaptive implements Policy {
     private long crossingMillis(double mean, double sd) {
         long lo = 0;
         long hi = (long) Math.ceil(mean + 64 * sd) + 1;
-        while (phi(hi, mean, sd) < threshold) {
+        while (phiOf(hi, mean, sd) < threshold) {
             hi *= 2;
         }
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            if (phi(mid, mean, sd) >= threshold) {
+            if (phiOf(mid, mean, sd) >= threshold) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
         return lo;
+    }
+
+    private double phiOf(double t, double mean, double sd) {
+        return gamma && mean > 0 ? GammaTail.phi(t, mean, sd) : phi(t, mean, sd);
     }
 
     @Override
@@ -134,6 +173,9 @@ public final class Adaptive implements Policy {
                 .append(" fallback=").append(Durations.format(fallback.recheckInterval()));
         if (hint != null) {
             sb.append(" hint=").append(Durations.format(hint));
+        }
+        if (gamma) {
+            sb.append(" model=gamma");
         }
         return sb.toString();
     }
@@ -161,6 +203,7 @@ public final class Adaptive implements Policy {
         private Duration minStdDev = DEFAULT_MIN_STD_DEV;
         private Duration hint;
         private Duration fallbackDelay = DEFAULT_FALLBACK_DELAY;
+        private boolean gamma;
 
         private Builder() {
         }
@@ -205,6 +248,16 @@ public final class Adaptive implements Policy {
 
         public Builder fallbackDelay(Duration d) {
             this.fallbackDelay = positive(d, "fallback");
+            return this;
+        }
+
+        /**
+         * Fits a gamma distribution to the gaps instead of a normal one: its tail follows the gaps'
+         * spread, so an irregular (Poisson-like) trickle is waited out, at the cost of long waits
+         * whenever gaps vary.
+         */
+        public Builder gamma(boolean gamma) {
+            this.gamma = gamma;
             return this;
         }
 

@@ -106,6 +106,14 @@ public record PolicySpec(Policy policy, Guards guards) {
                 if (opts.containsKey("hint")) {
                     ab.hint(Durations.parse(opts.remove("hint")));
                 }
+                if (opts.containsKey("model")) {
+                    String model = opts.remove("model");
+                    if (!model.equals("normal") && !model.equals("gamma")) {
+                        throw new InvalidConfigurationException("unknown gap model '" + model
+                                + "': use model=normal or model=gamma");
+                    }
+                    ab.gamma(model.equals("gamma"));
+                }
                 policy = ab.build();
                 break;
             case "expected":

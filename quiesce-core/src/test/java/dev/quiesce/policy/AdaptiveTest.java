@@ -60,7 +60,7 @@ class AdaptiveTest {
     void regularGapsCompleteAtTheLargestGapTimesTheFloorFactor() {
         // gaps of exactly 10 s: sd is the 100 ms minimum, so phi crosses 8 just after 10.5 s; the floor
         // 1.25 x 10 s = 12.5 s is larger, so the run completes 12.5 s after the last arrival
-        engine.observer().start("run", "events", PolicySpec.parse("adaptive"));
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive min-sd=100ms"));
         for (int i = 0; i <= 10; i++) {
             arriveAt(10L * i);
         }
@@ -87,12 +87,78 @@ class AdaptiveTest {
     }
 
     @Test
-    void aHintIsAFloorOnTheSilence() {
+    void theDefaultSpreadIsAtLeastOneSecond() {
+        // the same 10 s gaps with the default 1 s minimum spread: phi crosses 8 past the 12.5 s floor
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive"));
+        for (int i = 0; i <= 10; i++) {
+            arriveAt(10L * i);
+        }
+        Observation done = runUntilDone(Duration.ofHours(1));
+        long quiet = Duration.between(T0.plusSeconds(100), done.finishedAt()).toMillis();
+        assertThat(quiet).isBetween(14_000L, 16_000L);
+        assertThat(quiet).isEqualTo(Adaptive.ofDefaults().requiredSilenceMillis(done.progress().gaps()));
+    }
+
+    @Test
+    void whileDataFlowsAHintHoldsTheRunForTheBufferInterval() {
+        // 10 s gaps are shorter than half the 1 min hint: a buffer may still hold data, so the run waits
+        // floor-factor x hint = 75 s rather than the ~15 s its gaps alone would give
         engine.observer().start("run", "events", PolicySpec.parse("adaptive hint=1m"));
         for (int i = 0; i <= 10; i++) {
             arriveAt(10L * i);
         }
-        assertThat(runUntilDone(Duration.ofHours(1)).finishedAt()).isEqualTo(T0.plusSeconds(160));
+        assertThat(runUntilDone(Duration.ofHours(1)).finishedAt()).isEqualTo(T0.plusSeconds(175));
+    }
+
+    @Test
+    void afterABufferDrainsPhiAloneDecides() {
+        // a Firehose-like stream: size-triggered flushes every 5 s, producers stop, and the rest of the
+        // buffer lands when its 60 s interval expires
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive hint=1m"));
+        for (int i = 0; i <= 40; i++) {
+            arriveAt(5L * i);
+        }
+        clock.set(T0.plusSeconds(200 + 59));
+        engine.runOnce();
+        assertThat(store.find("run").orElseThrow().state().open())
+                .as("the drain gap itself must not look like the end").isTrue();
+        arriveAt(260);
+        GapStats g = store.find("run").orElseThrow().progress().gaps();
+        assertThat(g.lastGapMillis()).isEqualTo(60_000);
+        long quiet = ((Adaptive) PolicySpec.parse("adaptive hint=1m").policy()).requiredSilenceMillis(g);
+        // the 60 s drain is part of the spread, so phi crosses well past the 5 s flow gaps, yet sooner
+        // than the buffer interval: no floor from a gap the hint explains
+        assertThat(quiet).isBetween(30_000L, 60_000L);
+        Observation done = runUntilDone(Duration.ofHours(1));
+        assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
+        assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(260).plusMillis(quiet));
+    }
+
+    @Test
+    void aGapLongerThanTheBufferingAllowsStillSetsAFloor() {
+        Adaptive a = (Adaptive) PolicySpec.parse("adaptive hint=1m").policy();
+        GapStats g = GapStats.from(T0);
+        for (long s : new long[] {5, 10, 15, 20, 25, 30, 330}) {
+            g = g.observe(T0.plusSeconds(s));
+        }
+        // a 5 min gap is no buffer interval: 1.25 x 300 s
+        assertThat(a.requiredSilenceMillis(g)).isGreaterThanOrEqualTo(375_000);
+    }
+
+    @Test
+    void theGammaModelWaitsLongerOnAnIrregularTrickle() {
+        // exponential-looking gaps (sd = mean): the normal tail calls a gap of 6 means improbable
+        GapStats g = GapStats.from(T0);
+        long t = 0;
+        for (long gap : new long[] {10, 80, 20, 45, 5, 60, 30, 110, 15, 75}) {
+            t += gap;
+            g = g.observe(T0.plusSeconds(t));
+        }
+        Adaptive normal = Adaptive.builder().floorFactor(1.0).build();
+        Adaptive gamma = Adaptive.builder().floorFactor(1.0).gamma(true).build();
+        assertThat(gamma.requiredSilenceMillis(g)).isGreaterThan(2 * normal.requiredSilenceMillis(g));
+        assertThat(gamma.spec()).endsWith(" model=gamma");
+        assertThat(PolicySpec.parse(gamma.spec()).policy()).isEqualTo(gamma);
     }
 
     @Test
@@ -112,5 +178,7 @@ class AdaptiveTest {
         assertThatThrownBy(() -> PolicySpec.parse("adaptive min-gaps=1")).hasMessageContaining("min-gaps must be >= 2");
         assertThatThrownBy(() -> PolicySpec.parse("adaptive floor-factor=0.5")).hasMessageContaining("floor-factor must be >= 1");
         assertThatThrownBy(() -> PolicySpec.parse("adaptive hint=0s")).hasMessageContaining("hint must be > 0");
+        assertThatThrownBy(() -> PolicySpec.parse("adaptive model=poisson"))
+                .hasMessageContaining("unknown gap model 'poisson': use model=normal or model=gamma");
     }
 }

@@ -42,7 +42,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
 
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
             + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments,"
-            + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival";
+            + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival, gap_last";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -59,7 +59,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -86,7 +86,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
             try (PreparedStatement p = c.prepareStatement("UPDATE observation SET dataset_id = ?, spec = ?,"
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
                     + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?,"
-                    + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?"
+                    + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?, gap_last = ?"
                     + " WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
@@ -256,6 +256,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setDouble(i++, g.m2());
         p.setLong(i++, g.maxMillis());
         dialect.setInstant(p, i++, g.lastArrival());
+        p.setLong(i++, g.lastGapMillis());
         return i;
     }
 
@@ -274,7 +275,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     dialect.getInstant(rs, "next_check_at"),
                     new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq"),
                             new GapStats(rs.getLong("gap_count"), rs.getDouble("gap_mean"), rs.getDouble("gap_m2"),
-                                    rs.getLong("gap_max"), dialect.getInstant(rs, "gap_last_arrival"))),
+                                    rs.getLong("gap_max"), dialect.getInstant(rs, "gap_last_arrival"),
+                                    rs.getLong("gap_last"))),
                     rs.getInt("transitions"),
                     rs.getString("reason"),
                     names(rs.getString("notifiers")),

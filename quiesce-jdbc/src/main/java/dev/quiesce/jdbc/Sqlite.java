@@ -127,7 +127,10 @@ enum Sqlite implements Dialect {
                     "ALTER TABLE observation ADD COLUMN gap_mean REAL NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_m2 REAL NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_max INTEGER NOT NULL DEFAULT 0",
-                    "ALTER TABLE observation ADD COLUMN gap_last_arrival TEXT")));
+                    "ALTER TABLE observation ADD COLUMN gap_last_arrival TEXT")),
+            new Migration("last gap", List.of(
+                    // the adaptive policy tells a drained buffer by the gap its last object ended
+                    "ALTER TABLE observation ADD COLUMN gap_last INTEGER NOT NULL DEFAULT 0")));
 
     @Override
     public String label() {

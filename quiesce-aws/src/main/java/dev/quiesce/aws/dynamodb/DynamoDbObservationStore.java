@@ -348,7 +348,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(AMENDMENTS, n(o.amendments()));
         GapStats g = o.progress().gaps();
         m.put(GAPS, s(g.count() + "," + g.meanMillis() + "," + g.m2() + "," + g.maxMillis() + ","
-                + (g.lastArrival() == null ? "" : g.lastArrival().toString())));
+                + (g.lastArrival() == null ? "" : g.lastArrival().toString()) + "," + g.lastGapMillis()));
         m.put(ALL_PART, ALL);
         m.put(START_KEY, s(startKey(o)));
         return m;
@@ -359,8 +359,10 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
             return GapStats.NONE;
         }
         String[] p = v.s().split(",", -1);
+        // items written before the last gap was kept have five fields
         return new GapStats(Long.parseLong(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
-                Long.parseLong(p[3]), p[4].isEmpty() ? null : Instant.parse(p[4]));
+                Long.parseLong(p[3]), p[4].isEmpty() ? null : Instant.parse(p[4]),
+                p.length > 5 ? Long.parseLong(p[5]) : 0);
     }
 
     /** Start time as a fixed-width sortable string, then the id: orders by start, ties by id. */
