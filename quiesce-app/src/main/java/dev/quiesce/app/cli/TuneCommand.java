@@ -61,13 +61,15 @@ public final class TuneCommand implements Callable<Integer> {
         }
         g.put("inactivity period", inactivity);
         List<String> adaptive = new ArrayList<>();
+        List<String> tails = new ArrayList<>(List.of("", " fallback=2m", " model=gamma fallback=2m"));
+        if (bufferInterval != null && !bufferInterval.isZero()) {
+            // the stream's buffer interval, known from the workload: the hint the policy accepts
+            tails.add(" hint=" + dev.quiesce.Durations.format(bufferInterval));
+        }
         for (String t : List.of("3.0", "5.0", "8.0", "12.0")) {
             for (String f : List.of("1.25", "2.0", "4.0")) {
-                adaptive.add("adaptive threshold=" + t + " floor-factor=" + f);
-                if (bufferInterval != null && !bufferInterval.isZero()) {
-                    // the stream's buffer interval, known from the workload: the hint the policy accepts
-                    adaptive.add("adaptive threshold=" + t + " floor-factor=" + f + " hint="
-                            + dev.quiesce.Durations.format(bufferInterval.plusSeconds(5)));
+                for (String tail : tails) {
+                    adaptive.add("adaptive threshold=" + t + " floor-factor=" + f + tail);
                 }
             }
         }

@@ -81,8 +81,14 @@ public final class WatchCommand implements Callable<Integer> {
     private Double phiThreshold;
 
     @Option(names = "--buffer-hint", paramLabel = "D", converter = DurationConverter.class,
-            description = "adaptive: the stream's buffer interval, if known; never complete on less silence.")
+            description = "adaptive: the stream's buffer interval (Firehose's, say), if known: while data flows the"
+                    + " run waits at least 1.25 x D, and after the buffer drains it can complete sooner.")
     private Duration bufferHint;
+
+    @Option(names = "--gap-model", paramLabel = "MODEL",
+            description = "adaptive: normal (default) or gamma, for irregular trickles whose gaps vary as much as"
+                    + " they last.")
+    private String gapModel;
 
     @Option(names = "--expect-producers", paramLabel = "N",
             description = "expected: complete once N producers closed and their declared totals landed.")
@@ -287,8 +293,9 @@ public final class WatchCommand implements Callable<Integer> {
         if (chosen != PolicyName.expected && (expectProducers != null || expectUnit != null)) {
             throw new InvalidConfigurationException("--expect-producers and --expect-unit apply to --policy expected only");
         }
-        if (chosen != PolicyName.adaptive && (phiThreshold != null || bufferHint != null)) {
-            throw new InvalidConfigurationException("--phi-threshold and --buffer-hint apply to --policy adaptive only");
+        if (chosen != PolicyName.adaptive && (phiThreshold != null || bufferHint != null || gapModel != null)) {
+            throw new InvalidConfigurationException(
+                    "--phi-threshold, --buffer-hint and --gap-model apply to --policy adaptive only");
         }
         if (chosen == PolicyName.adaptive) {
             for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
@@ -303,6 +310,12 @@ public final class WatchCommand implements Callable<Integer> {
             }
             if (bufferHint != null) {
                 b.hint(bufferHint);
+            }
+            if (gapModel != null) {
+                if (!gapModel.equals("normal") && !gapModel.equals("gamma")) {
+                    throw new InvalidConfigurationException("--gap-model must be normal or gamma, was '" + gapModel + "'");
+                }
+                b.gamma(gapModel.equals("gamma"));
             }
             p = b.build();
         } else if (chosen == PolicyName.expected) {

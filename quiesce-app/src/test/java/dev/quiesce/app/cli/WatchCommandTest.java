@@ -85,6 +85,8 @@ class WatchCommandTest {
         "--policy adaptive --window 3",
         "--phi-threshold 3",
         "--policy adaptive --phi-threshold 99",
+        "--policy adaptive --gap-model poisson",
+        "--gap-model gamma",
         "MISSING_DIR",
     })
     void badUsageExitsSixtyFourWithAOneLineReason(String options) throws Exception {
