@@ -4,8 +4,8 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
+import java.awt.Shape;
 import java.awt.Stroke;
-import java.awt.geom.Ellipse2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +29,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -70,11 +71,15 @@ public final class ReportPlots {
 
     /**
      * Okabe&ndash;Ito colours (told apart with the common colour-vision deficiencies), minus its yellow,
-     * which is unreadable on white; after these, colours repeat with a dashed line.
+     * which is unreadable on white, ordered so the first six (the default policies) are the most distinct;
+     * after these, colours repeat with a dashed line.
      */
     private static final List<Color> PALETTE = List.of(
             new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-            new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000));
+            new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9));
+
+    /** A marker shape per policy as well as a colour: policies with equal latencies draw over each other. */
+    private static final Shape[] SHAPES = DefaultDrawingSupplier.createStandardSeriesShapes();
 
     private static final String FONT = Font.SANS_SERIF;
 
@@ -234,7 +239,7 @@ public final class ReportPlots {
             int p = colourOf.get(s);
             lines.setSeriesPaint(s, colour(p));
             lines.setSeriesStroke(s, stroke(p));
-            lines.setSeriesShape(s, new Ellipse2D.Double(-3, -3, 6, 6));
+            lines.setSeriesShape(s, SHAPES[p % SHAPES.length]);
             if (absent.get(s)) {
                 lines.setLegendTextPaint(s, Color.GRAY);
             }

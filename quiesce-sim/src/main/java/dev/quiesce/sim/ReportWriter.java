@@ -41,18 +41,18 @@ public final class ReportWriter {
         return List.copyOf(written);
     }
 
-    /** The document: header, table, then the charts linked relative to {@code dir}. */
+    /** The document: header (with seed, runs and command), table, then the charts linked relative to {@code dir}. */
     static String markdown(Report report, Path dir, List<ReportPlots.Plot> plots, String command) {
         StringBuilder b = new StringBuilder();
         b.append("# Simulated detection quality\n\n");
-        b.append("Seed ").append(report.seed()).append(", ").append(report.runs())
-                .append(" runs per scenario and policy, on virtual time through the real engine.");
+        b.append("The real engine on virtual time, over seeded workloads.");
         if (command != null && !command.isBlank()) {
             b.append(" Regenerate with:\n\n```\n").append(command).append("\n```\n");
         } else {
             b.append('\n');
         }
-        b.append("\n## Table\n\n").append(report.toMarkdown());
+        // the table opens with the seed and the runs, so the header need not repeat them
+        b.append('\n').append(report.toMarkdown());
         b.append("\n## Charts\n");
         for (ReportPlots.Plot p : plots) {
             // forward slashes whatever the platform: the links are URLs, not file paths

@@ -22,8 +22,8 @@ class ReportWriterTest {
         assertThat(written.get(0)).isEqualTo(dir.resolve("report.md"));
         assertThat(written).hasSize(5).allMatch(Files::isRegularFile);
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).startsWith("# Simulated detection quality\n\nSeed 5, 10 runs per scenario and policy")
-                .contains("```\n" + COMMAND + "\n```")
+        assertThat(md).startsWith("# Simulated detection quality\n\n")
+                .contains("```\n" + COMMAND + "\n```\n\nSeed 5, 10 runs per scenario and policy.\n")
                 .contains(report.toMarkdown())
                 .contains("![False-completion rate per scenario and policy](plots/false-completions.png)")
                 .contains("](plots/latency-slow-trickle.png)");
