@@ -206,7 +206,7 @@ public final class ReportPlots {
             colourOf.add(p);
             absent.add(!row.hasLatency());
         }
-        LogAxis x = new LogAxis("latency after the last object became visible (s, log scale)");
+        LogAxis x = secondsAxis(high == 0 ? MIN_SECONDS : low, high == 0 ? 10 : high);
         NumberAxis y = new NumberAxis("correct completions within (%)");
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
         JFreeChart chart = new JFreeChart("Detection latency: " + scenario, font(Font.BOLD, 18),
@@ -221,17 +221,6 @@ public final class ReportPlots {
         plot.setDomainMinorGridlinePaint(new Color(0xEBEBEB));
         plot.setNoDataMessage("No policy completed correctly on " + scenario);
         plot.setNoDataMessageFont(font(Font.PLAIN, 16));
-        // whole decades, so the ticks are 0.1, 1, 10, ... and charts of different scenarios read alike
-        double from = high == 0 ? MIN_SECONDS : Math.pow(10, Math.floor(Math.log10(low)));
-        double to = high == 0 ? 10 : Math.pow(10, Math.ceil(Math.log10(high * 1.01)));
-        // a hair wider than the decades: LogAxis drops a tick that its rounded logarithm puts just outside
-        x.setRange(from / 1.001, Math.max(to, from * 10) * 1.001);
-        // one labelled tick a decade, minor ticks and grid lines at 2..9 times it to read values between
-        x.setTickUnit(new NumberTickUnit(1, format("0"), 9));
-        x.setNumberFormatOverride(format("#,##0.#"));
-        x.setMinorTickMarksVisible(true);
-        x.setTickLabelFont(font(Font.PLAIN, 12));
-        x.setLabelFont(font(Font.PLAIN, 14));
         y.setRange(0, 100);
         y.setTickUnit(new NumberTickUnit(10));
         y.setNumberFormatOverride(format("0'%'"));
@@ -246,6 +235,22 @@ public final class ReportPlots {
         }
         legendBelow(chart);
         return chart;
+    }
+
+    /**
+     * A log axis in seconds over whole decades around {@code low..high} (so the ticks are 0.1, 1, 10, ... and
+     * charts of different scenarios read alike), with minor ticks at 2..9 times each decade.
+     */
+    private static LogAxis secondsAxis(double low, double high) {
+        LogAxis x = new LogAxis("latency after the last object became visible (s, log scale)");
+        double from = Math.pow(10, Math.floor(Math.log10(low)));
+        double to = Math.max(from * 10, Math.pow(10, Math.ceil(Math.log10(high * 1.01))));
+        // a hair wider than the decades: LogAxis drops a tick that its rounded logarithm puts just outside
+        x.setRange(from / 1.001, to * 1.001);
+        x.setTickUnit(new NumberTickUnit(1, format("0"), 9));
+        x.setNumberFormatOverride(format("#,##0.#"));
+        x.setMinorTickMarksVisible(true);
+        return x;
     }
 
     /** The report's scenarios, once each, in row order. */
