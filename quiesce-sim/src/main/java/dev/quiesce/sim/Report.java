@@ -23,6 +23,14 @@ import java.util.Locale;
  */
 public record Report(long seed, int runs, List<Row> rows) {
 
+    /**
+     * The percentiles at which every row keeps its latency distribution: enough points to draw a CDF or a
+     * box plot (quartiles, median, tails) while keeping the report small and exactly comparable. 0 is the
+     * smallest latency, 100 the exact largest.
+     */
+    public static final List<Double> LATENCY_PERCENTILES = List.of(
+            0.0, 1.0, 5.0, 10.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 70.0, 75.0, 80.0, 90.0, 95.0, 99.0, 100.0);
+
     public Report {
         rows = List.copyOf(rows);
     }
@@ -40,10 +48,8 @@ public record Report(long seed, int runs, List<Row> rows) {
      * @param falseCompletions completions before the last object became visible
      * @param endedOtherwise observations a guard ended (timed out, incomplete)
      * @param unfinished observations still open at the horizon
-     * @param p50 median detection latency, ms
-     * @param p95 95th percentile, ms
-     * @param p99 99th percentile, ms
-     * @param max largest, ms
+     * @param latency detection latency in ms at each of {@link #LATENCY_PERCENTILES}, in that order
+     *     (non-decreasing, the last being the exact maximum); empty when nothing completed correctly
      * @param checks checks made
      * @param storeReads store reads
      * @param storeWrites store writes
@@ -52,9 +58,61 @@ public record Report(long seed, int runs, List<Row> rows) {
      * @param arrivals storage-event deliveries accepted
      */
     public record Row(String scenario, String policy, long runs, int datasets, long observations, long completed,
-                      long falseCompletions, long endedOtherwise, long unfinished, long p50, long p95, long p99,
-                      long max, long checks, long storeReads, long storeWrites, long schedulerMessages,
+                      long falseCompletions, long endedOtherwise, long unfinished, List<Long> latency,
+                      long checks, long storeReads, long storeWrites, long schedulerMessages,
                       long wakeUps, long arrivals) {
+
+        public Row {
+            latency = List.copyOf(latency);
+            if (!latency.isEmpty() && latency.size() != LATENCY_PERCENTILES.size()) {
+                throw new IllegalArgumentException("latency needs one value per percentile of "
+                        + LATENCY_PERCENTILES + ", got " + latency);
+            }
+            for (int i = 1; i < latency.size(); i++) {
+                if (latency.get(i) < latency.get(i - 1)) {
+                    throw new IllegalArgumentException("latency quantiles must not decrease: " + latency);
+                }
+            }
+        }
+
+        /** Median detection latency, ms; -1 when nothing completed correctly. */
+        public long p50() {
+            return latencyAt(50);
+        }
+
+        /** 95th percentile of detection latency, ms; -1 when nothing completed correctly. */
+        public long p95() {
+            return latencyAt(95);
+        }
+
+        /** 99th percentile of detection latency, ms; -1 when nothing completed correctly. */
+        public long p99() {
+            return latencyAt(99);
+        }
+
+        /** Largest detection latency (exact), ms; -1 when nothing completed correctly. */
+        public long max() {
+            return latencyAt(100);
+        }
+
+        /**
+         * Detection latency at one of {@link #LATENCY_PERCENTILES}, ms; -1 when nothing completed correctly.
+         *
+         * @throws IllegalArgumentException if {@code percentile} is not one of them
+         */
+        public long latencyAt(double percentile) {
+            int i = LATENCY_PERCENTILES.indexOf(percentile);
+            if (i < 0) {
+                throw new IllegalArgumentException("no latency kept at percentile " + percentile
+                        + "; kept: " + LATENCY_PERCENTILES);
+            }
+            return latency.isEmpty() ? -1 : latency.get(i);
+        }
+
+        /** Whether any observation completed correctly, so there is a latency distribution to show. */
+        public boolean hasLatency() {
+            return !latency.isEmpty();
+        }
 
         /** False completions per observation, 0 to 1. */
         public double falseCompletionRate() {
@@ -85,10 +143,10 @@ public record Report(long seed, int runs, List<Row> rows) {
                     .append(" | `").append(r.policy).append('`')
                     .append(" | ").append(percent(r.falseCompletions, r.observations))
                     .append(" | ").append(percent(r.unfinished + r.endedOtherwise, r.observations))
-                    .append(" | ").append(seconds(r.p50))
-                    .append(" | ").append(seconds(r.p95))
-                    .append(" | ").append(seconds(r.p99))
-                    .append(" | ").append(seconds(r.max))
+                    .append(" | ").append(seconds(r.p50()))
+                    .append(" | ").append(seconds(r.p95()))
+                    .append(" | ").append(seconds(r.p99()))
+                    .append(" | ").append(seconds(r.max()))
                     .append(" | ").append(fixed(r.checks / n))
                     .append(" | ").append(fixed(r.storeReads / n))
                     .append(" | ").append(fixed(r.storeWrites / n))

@@ -1,5 +1,7 @@
 package dev.quiesce.sim;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
@@ -70,19 +72,20 @@ final class RowAccumulator {
 
     /**
      * A percentile in ms: the histogram's value (the top of its bucket) but never above the exact
-     * maximum, so a column never shows p99 above max.
+     * maximum, so a column never shows p99 above max; the 100th is the exact maximum itself.
      */
     private long percentile(double p) {
-        return Math.min(latency.getValueAtPercentile(p) * UNIT_MS, maxLatency);
+        return p >= 100 ? maxLatency : Math.min(latency.getValueAtPercentile(p) * UNIT_MS, maxLatency);
     }
 
     synchronized Report.Row row() {
-        boolean any = latency.getTotalCount() > 0;
+        List<Long> quantiles = new ArrayList<>();
+        if (latency.getTotalCount() > 0) {
+            for (double p : Report.LATENCY_PERCENTILES) {
+                quantiles.add(percentile(p));
+            }
+        }
         return new Report.Row(scenario, policy, runs, datasets, observations, completed, falseCompletions,
-                endedOtherwise, unfinished,
-                any ? percentile(50) : -1,
-                any ? percentile(95) : -1,
-                any ? percentile(99) : -1,
-                maxLatency, checks, reads, writes, messages, wakeUps, arrivals);
+                endedOtherwise, unfinished, quantiles, checks, reads, writes, messages, wakeUps, arrivals);
     }
 }

@@ -5,6 +5,7 @@
  *
  * <p>Start at {@link dev.quiesce.sim.Simulator}; workloads are {@link dev.quiesce.sim.Workload} JSON
  * files, and {@link dev.quiesce.sim.Scenarios} ships a catalog of them. {@link dev.quiesce.sim.SimBench}
- * measures the simulator's speed.
+ * measures the simulator's speed. {@link dev.quiesce.sim.ReportWriter} writes a
+ * {@link dev.quiesce.sim.Report} as Markdown with PNG charts ({@link dev.quiesce.sim.ReportPlots}).
  */
 package dev.quiesce.sim;

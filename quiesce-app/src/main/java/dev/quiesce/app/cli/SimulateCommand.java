@@ -2,12 +2,11 @@ package dev.quiesce.app.cli;
 
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.sim.ReportWriter;
 import dev.quiesce.sim.Scenarios;
 import dev.quiesce.sim.Simulator;
 import dev.quiesce.sim.Workload;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code quiesce simulate}: plays a workload (a JSON file, or scenarios of the shipped catalog) against
  * policies on virtual time, through the real engine, and prints how often each completed falsely and how
- * long each waited after the true last arrival. The same seed gives the same table.
+ * long each waited after the true last arrival. The same seed gives the same table. With {@code --out},
+ * also writes it as a Markdown report with PNG charts ({@link ReportWriter}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Compare completion policies on a simulated workload (the real engine on virtual time).",
@@ -48,7 +48,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: one per core.")
     private Integer threads;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write the table to DIR/report.md.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Also write DIR/report.md (the table and charts) and its PNG charts under DIR/plots/.")
     private Path out;
 
     @Override
@@ -73,11 +74,41 @@ public final class SimulateCommand implements Callable<Integer> {
         spec.commandLine().getOut().println();
         spec.commandLine().getOut().println(result.speed());
         if (out != null) {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("report.md"), markdown, StandardCharsets.UTF_8);
-            spec.commandLine().getOut().println("wrote " + out.resolve("report.md"));
+            for (Path written : ReportWriter.write(result.report(), out, command())) {
+                spec.commandLine().getOut().println("wrote " + written);
+            }
         }
         return 0;
+    }
+
+    /**
+     * This command line in a canonical form for the report's header: the options that decide the report,
+     * seed and runs always spelled out (so a changed default cannot change what it regenerates), and
+     * {@code --threads} left out, since it changes only the speed.
+     */
+    String command() {
+        List<String> words = new ArrayList<>(List.of("quiesce", "simulate"));
+        if (workload != null) {
+            words.addAll(List.of("--workload", workload.toString()));
+        } else {
+            words.addAll(List.of("--scenario", scenario));
+        }
+        for (String p : policies) {
+            words.addAll(List.of("--policy", p));
+        }
+        words.addAll(List.of("--runs", Integer.toString(runs), "--seed", Long.toString(seed)));
+        if (out != null) {
+            words.addAll(List.of("--out", out.toString()));
+        }
+        return String.join(" ", words.stream().map(SimulateCommand::shellQuoted).toList());
+    }
+
+    /** A word as a POSIX shell reads it back: as is when plain, else single-quoted. */
+    static String shellQuoted(String word) {
+        if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:=,@%+-]+")) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** The workloads a command names: a file, one scenario, or the whole catalog. */
