@@ -118,7 +118,7 @@ public final class Adaptive implements Policy {
 
     /** Whether the last gap was short enough, against the hint, that data is still flowing. */
     private boolean flowing(GapStats g) {
-        return g.lastGapMillis() * 2 < hint.toMillis();
+        return g.lastGapMillis() < hint.toMillis() * 9 / 10;
     }
 
     private long bufferedMillis() {

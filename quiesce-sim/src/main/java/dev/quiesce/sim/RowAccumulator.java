@@ -20,6 +20,9 @@ final class RowAccumulator {
      */
     private final IntCountsHistogram latency = new IntCountsHistogram(4);
     private static final long UNIT_MS = 100;
+    /** Each dataset's longest quiet gap before its end, same resolution. */
+    private final IntCountsHistogram quietGaps = new IntCountsHistogram(4);
+    private long maxQuietGap = -1;
     private long runs;
     private long observations;
     private long completed;
@@ -45,6 +48,8 @@ final class RowAccumulator {
         for (int d = 0; d < r.datasets(); d++) {
             observations++;
             checks += r.checks(d);
+            quietGaps.recordValue(r.longestQuietGapMillis(d) / UNIT_MS);
+            maxQuietGap = Math.max(maxQuietGap, r.longestQuietGapMillis(d));
             switch (r.ending(d)) {
                 case COMPLETED:
                     completed++;
@@ -85,7 +90,10 @@ final class RowAccumulator {
                 quantiles.add(percentile(p));
             }
         }
+        long quietP50 = quietGaps.getTotalCount() == 0 ? -1
+                : Math.min(quietGaps.getValueAtPercentile(50) * UNIT_MS, maxQuietGap);
         return new Report.Row(scenario, policy, runs, datasets, observations, completed, falseCompletions,
-                endedOtherwise, unfinished, quantiles, checks, reads, writes, messages, wakeUps, arrivals);
+                endedOtherwise, unfinished, quantiles, checks, reads, writes, messages, wakeUps, arrivals,
+                quietP50, maxQuietGap);
     }
 }

@@ -35,6 +35,7 @@ public final class RunResult {
     private final Ending[] endings;
     private final long[] lastVisible;
     private final long[] checks;
+    private final long[] quietGap;
     final long arrivals;
     final long tallyReads;
     final long tallyWrites;
@@ -46,7 +47,7 @@ public final class RunResult {
     final long notifications;
 
     RunResult(String scenario, String policy, int run, long[] completedAt, Ending[] endings, long[] lastVisible,
-              long[] checks, long arrivals, long tallyReads, long tallyWrites, long observationReads,
+              long[] checks, long[] quietGap, long arrivals, long tallyReads, long tallyWrites, long observationReads,
               long observationWrites, long polls, long schedulerMessages, long wakeUps, long notifications) {
         this.scenario = scenario;
         this.policy = policy;
@@ -55,6 +56,7 @@ public final class RunResult {
         this.endings = endings;
         this.lastVisible = lastVisible;
         this.checks = checks;
+        this.quietGap = quietGap;
         this.arrivals = arrivals;
         this.tallyReads = tallyReads;
         this.tallyWrites = tallyWrites;
@@ -116,6 +118,14 @@ public final class RunResult {
     /** Checks dataset {@code d}'s observation made. */
     public long checks(int d) {
         return checks[d];
+    }
+
+    /**
+     * Dataset {@code d}'s longest quiet gap before its last object, in ms: a heuristic waiting for less
+     * silence than this could be fooled in this run.
+     */
+    public long longestQuietGapMillis(int d) {
+        return quietGap[d];
     }
 
     /** Storage-event deliveries the monitor accepted (duplicates included). */

@@ -4,6 +4,7 @@ import dev.quiesce.EventType;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.LifecycleEvent;
 import dev.quiesce.Observation;
+import dev.quiesce.Sent;
 import dev.quiesce.engine.Engine;
 import dev.quiesce.memory.InMemoryObservationStore;
 import dev.quiesce.memory.InMemoryTallyStore;
@@ -31,7 +32,9 @@ import java.util.concurrent.Future;
  * {@link Engine#nextWorkAt()} says (events at the same instant as a check are accepted first, as the
  * core's virtual-time tests do). Every observation starts at the run's origin, WAITING, so it
  * activates at its dataset's first arrival. A run ends when every observation has finished, or when
- * the workload's horizon after the last visible arrival has passed.
+ * the workload's horizon after the last visible arrival has passed. A policy that reads producers'
+ * declarations (exact completion) also gets each producer's open when it starts and its close, with
+ * the records it sent, when it returns ({@link Traffic#declarations()}).
  *
  * <p>Runs are spread over {@code threads} threads; results are combined with order-independent
  * integer sums and histogram counts, so the same seed gives the same {@link Report}, byte for byte,
@@ -52,8 +55,10 @@ public final class Simulator {
 
     /**
      * The policies compared unless told otherwise: the founding note's three settings (constant 30 s,
-     * 30 s divided by the streak, 30 s decaying as e^-streak, each with window 3) and an Airflow-like
-     * inactivity period, at its 1 h default and tuned to 90 s.
+     * 30 s divided by the streak, 30 s decaying as e^-streak, each with window 3), an Airflow-like
+     * inactivity period at its 1 h default and tuned to 90 s, the adaptive policy with its defaults and
+     * with the stream's buffer interval as its hint, and exact completion from the producers'
+     * declarations (see {@link PolicyTemplate} for the placeholders).
      */
     public static final List<String> DEFAULT_POLICIES = List.of(
             "stable window=3 delay=constant:30s",
@@ -61,24 +66,20 @@ public final class Simulator {
             "stable window=3 delay=decay:30s",
             "inactivity period=1h",
             "inactivity period=90s",
-            "adaptive");
+            "adaptive",
+            "adaptive hint=" + PolicyTemplate.BUFFER_INTERVAL,
+            "expected unit=records producers=" + PolicyTemplate.PRODUCERS);
 
     private static final int NOTHING = -1;
     private static final int MAX_PASSES_AT_ONE_INSTANT = 10_000;
 
     private final List<String> policyTexts;
-    private final List<PolicySpec> policies;
     private final int runs;
     private final long seed;
     private final int threads;
 
     private Simulator(Builder b) {
         this.policyTexts = List.copyOf(b.policies);
-        List<PolicySpec> specs = new ArrayList<>();
-        for (String p : policyTexts) {
-            specs.add(PolicySpec.parse(p));
-        }
-        this.policies = List.copyOf(specs);
         this.runs = b.runs;
         this.seed = b.seed;
         this.threads = b.threads;
@@ -126,12 +127,16 @@ public final class Simulator {
     public Result run(List<Workload> workloads) {
         long started = System.nanoTime();
         List<List<RowAccumulator>> rows = new ArrayList<>();
+        List<List<PolicySpec>> specs = new ArrayList<>();
         for (Workload w : workloads) {
             List<RowAccumulator> perPolicy = new ArrayList<>();
+            List<PolicySpec> resolved = new ArrayList<>();
             for (String p : policyTexts) {
                 perPolicy.add(new RowAccumulator(w.name(), p, w.datasets()));
+                resolved.add(PolicySpec.parse(PolicyTemplate.resolve(p, w)));
             }
             rows.add(perPolicy);
+            specs.add(List.copyOf(resolved));
         }
         long[] arrivals = new long[1];
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -144,6 +149,7 @@ public final class Simulator {
             for (int wi = 0; wi < workloads.size(); wi++) {
                 Workload w = workloads.get(wi);
                 List<RowAccumulator> perPolicy = rows.get(wi);
+                List<PolicySpec> policies = specs.get(wi);
                 for (int run = 0; run < runs; run++) {
                     int r = run;
                     futures.add(pool.submit(() -> {
@@ -180,7 +186,7 @@ public final class Simulator {
         }
         long wall = System.nanoTime() - started;
         return new Result(new Report(seed, runs, table),
-                new Speed(arrivals[0], (long) workloads.size() * runs * policies.size(), wall, threads));
+                new Speed(arrivals[0], (long) workloads.size() * runs * policyTexts.size(), wall, threads));
     }
 
     /**
@@ -190,7 +196,8 @@ public final class Simulator {
      * @throws InvalidConfigurationException if the policy text is not a valid spec
      */
     public RunResult play(Workload workload, String policy, int run) {
-        return play(Traffic.generate(workload, seed, run), workload, policy, PolicySpec.parse(policy), run);
+        return play(Traffic.generate(workload, seed, run), workload, policy,
+                PolicySpec.parse(PolicyTemplate.resolve(policy, workload)), run);
     }
 
     /** The seed of run {@code run}: the simulator's seed and the run index mixed (SplitMix64's finaliser). */
@@ -225,6 +232,9 @@ public final class Simulator {
         long horizonEnd = Math.max(0, traffic.lastVisibleMillis()) + workload.horizon().toMillis();
         int n = traffic.deliveryCount();
         int next = 0;
+        // producers' declarations matter only to a policy that reads them: others skip the work
+        List<Traffic.Declaration> declarations = spec.policy().needsExpectations() ? traffic.declarations() : List.of();
+        int nextDeclaration = 0;
         long accepted = 0;
         long wakeUps = 0;
         long nextWork = nextWork(engine, clock);
@@ -232,10 +242,21 @@ public final class Simulator {
         int passesHere = 0;
         while (recorder.finished < datasets) {
             long nextDelivery = next < n ? traffic.visibleAt(next) : Long.MAX_VALUE;
-            if (nextDelivery == Long.MAX_VALUE && nextWork == Long.MAX_VALUE) {
+            long declarationAt = nextDeclaration < declarations.size()
+                    ? declarations.get(nextDeclaration).atMillis() : Long.MAX_VALUE;
+            if (nextDelivery == Long.MAX_VALUE && nextWork == Long.MAX_VALUE && declarationAt == Long.MAX_VALUE) {
                 break;
             }
-            if (nextDelivery <= nextWork) {
+            if (declarationAt < nextDelivery && declarationAt <= nextWork) {
+                clock.advanceTo(Math.max(clock.elapsedMillis(), declarationAt));
+                Traffic.Declaration dec = declarations.get(nextDeclaration++);
+                String bucket = traffic.bucket(dec.dataset());
+                if (dec.closes()) {
+                    engine.monitor().closed(bucket, dec.producer(), new Sent(dec.records(), Sent.UNKNOWN, Sent.UNKNOWN));
+                } else {
+                    engine.monitor().opened(bucket, dec.producer());
+                }
+            } else if (nextDelivery <= nextWork) {
                 // storage events visible at an instant are accepted before the checks due then
                 clock.advanceTo(Math.max(clock.elapsedMillis(), nextDelivery));
                 do {
@@ -264,15 +285,17 @@ public final class Simulator {
         }
         long[] lastVisible = new long[datasets];
         long[] checks = new long[datasets];
+        long[] quietGaps = new long[datasets];
         RunResult.Ending[] endings = new RunResult.Ending[datasets];
         for (int d = 0; d < datasets; d++) {
             lastVisible[d] = traffic.lastVisibleMillis(d);
+            quietGaps[d] = traffic.longestQuietGapMillis(d);
             Optional<Observation> o = raw.find(traffic.bucket(d));
             checks[d] = o.map(x -> x.progress().checks()).orElse(0L);
             endings[d] = recorder.endings[d] == null ? RunResult.Ending.UNFINISHED : recorder.endings[d];
         }
         return new RunResult(workload.name(), policyText, run, recorder.completedAt, endings, lastVisible, checks,
-                accepted, tallies.reads, tallies.writes, store.reads, store.writes, store.polls, messages[0],
+                quietGaps, accepted, tallies.reads, tallies.writes, store.reads, store.writes, store.polls, messages[0],
                 wakeUps, recorder.notifications);
     }
 
@@ -319,6 +342,10 @@ public final class Simulator {
         }
     }
 
+    /** A buffered stream with producers, on which every valid policy template resolves fully. */
+    private static final Workload TEMPLATE_PROBE = Workload.parse("{\"name\": \"probe\", \"producers\": [{\"rate\": 1, "
+            + "\"duration\": \"1m\"}], \"firehose\": {\"bufferInterval\": \"60s\"}}", "policy check");
+
     /** Builds a {@link Simulator}; not thread-safe. */
     public static final class Builder {
         private List<String> policies = DEFAULT_POLICIES;
@@ -341,7 +368,7 @@ public final class Simulator {
                 throw new InvalidConfigurationException("give at least one policy");
             }
             for (String p : policies) {
-                PolicySpec.parse(p);
+                PolicySpec.parse(PolicyTemplate.resolve(p, TEMPLATE_PROBE));
             }
             this.policies = List.copyOf(policies);
             return this;

@@ -42,6 +42,24 @@ public final class Traffic {
     public record Delivery(Instant visibleAt, StoredObject object, boolean duplicate) {
     }
 
+    /**
+     * A producer's declaration, as a manifest or {@code quiesce expect} makes it: opened when the producer
+     * starts, closed with the records it sent when it returns (while its last records may still sit in
+     * a buffer). Times are milliseconds since {@link Simulator#ORIGIN}.
+     *
+     * @param atMillis when the monitor learns it
+     * @param dataset the dataset's index
+     * @param producer the producer's id within the dataset
+     * @param records records sent, for a close; -1 for an open
+     */
+    public record Declaration(long atMillis, int dataset, String producer, long records) {
+
+        /** Whether this is the producer closing. */
+        public boolean closes() {
+            return records >= 0;
+        }
+    }
+
     private final int datasets;
     private final String[] buckets;
     // objects, by number
@@ -51,7 +69,11 @@ public final class Traffic {
     private long[] objSize = new long[64];
     private long[] objFlushed = new long[64];
     private long[] objEvent = new long[64];
+    private long[] objRecords = new long[64];
     private String[] objToken = new String[64];
+    // producers' declarations, by dataset then producer: when each opened and closed, what it sent
+    private final List<Declaration> declarations = new ArrayList<>();
+    private long[] quietGap;
     // deliveries, sorted by visible time, then by the order they were made
     private int deliveries;
     private long[] packed = new long[64];
@@ -88,7 +110,7 @@ public final class Traffic {
             if (workload.isExplicit()) {
                 for (Workload.PlannedArrival a : workload.arrivals()) {
                     long at = a.at().toMillis();
-                    t.land(d, a.key(), a.size(), at, at, workload.events(), r);
+                    t.land(d, a.key(), a.size(), Arrival.UNCOUNTED, at, at, workload.events(), r);
                 }
             } else {
                 new StreamModel(t, d, workload, r, hourPrefixes).run();
@@ -96,12 +118,15 @@ public final class Traffic {
         }
         t.sortDeliveries();
         t.makeArrivals();
+        t.measureQuietGaps();
+        // stable: declarations at one instant keep the order they were made in
+        t.declarations.sort(java.util.Comparator.comparingLong(Declaration::atMillis));
         return t;
     }
 
     /** Records an object landing and draws the deliveries of its event. */
-    private void land(int dataset, String key, long size, long flushedAt, long eventTime, Workload.Events events,
-                      SplittableRandom r) {
+    private void land(int dataset, String key, long size, long records, long flushedAt, long eventTime,
+                      Workload.Events events, SplittableRandom r) {
         int o = objects++;
         if (o == objKey.length) {
             int n = o * 2;
@@ -110,6 +135,7 @@ public final class Traffic {
             objSize = Arrays.copyOf(objSize, n);
             objFlushed = Arrays.copyOf(objFlushed, n);
             objEvent = Arrays.copyOf(objEvent, n);
+            objRecords = Arrays.copyOf(objRecords, n);
             objToken = Arrays.copyOf(objToken, n);
         }
         objDataset[o] = dataset;
@@ -117,6 +143,7 @@ public final class Traffic {
         objSize[o] = size;
         objFlushed[o] = flushedAt;
         objEvent[o] = eventTime;
+        objRecords[o] = records;
         // made once here rather than per policy played: the string and its hash are reused by every run
         objToken[o] = Integer.toString(o, 36);
         long first = eventTime + delay(events, r);
@@ -160,8 +187,29 @@ public final class Traffic {
     private void makeArrivals() {
         arrivals = new Arrival[objects];
         for (int o = 0; o < objects; o++) {
-            arrivals[o] = Arrival.created(buckets[objDataset[o]], objKey[o], objSize[o],
+            Arrival a = Arrival.created(buckets[objDataset[o]], objKey[o], objSize[o],
                     Simulator.ORIGIN.plusMillis(objEvent[o]), objToken[o]);
+            arrivals[o] = objRecords[o] == Arrival.UNCOUNTED ? a : a.withRecords(objRecords[o]);
+        }
+    }
+
+    /**
+     * The longest quiet gap of each dataset before its end: the longest time between two of its objects
+     * first becoming visible. A heuristic that waits for less silence than this can be fooled.
+     */
+    private void measureQuietGaps() {
+        quietGap = new long[datasets];
+        long[] previous = new long[datasets];
+        Arrays.fill(previous, -1);
+        for (int i = 0; i < deliveries; i++) {
+            if (delDuplicate[i]) {
+                continue;
+            }
+            int d = objDataset[delObject[i]];
+            if (previous[d] >= 0) {
+                quietGap[d] = Math.max(quietGap[d], delVisible[i] - previous[d]);
+            }
+            previous[d] = delVisible[i];
         }
     }
 
@@ -242,6 +290,16 @@ public final class Traffic {
      */
     public long lastVisibleMillis(int dataset) {
         return lastVisible[dataset];
+    }
+
+    /** The dataset's longest quiet gap before its last object, in ms; 0 below two objects. */
+    public long longestQuietGapMillis(int dataset) {
+        return quietGap[dataset];
+    }
+
+    /** Producers' declarations, by time. */
+    public List<Declaration> declarations() {
+        return java.util.Collections.unmodifiableList(declarations);
     }
 
     /** The latest {@link #lastVisibleMillis} of all datasets; -1 if nothing landed. */
@@ -327,6 +385,7 @@ public final class Traffic {
         private final double uploadBytesPerMs;
         private final Workload.Retries retries;
         private long buffered;
+        private long bufferedRecords;
         private int generation;
         private int flushes;
 
@@ -370,20 +429,30 @@ public final class Traffic {
                 Producer p = producers.get(payload >>> 1);
                 long records = p.nextBatch();
                 if (records > 0) {
-                    add(records * p.recordSize, now);
+                    p.sent += records;
+                    add(records, records * p.recordSize, now);
                 }
                 long next = p.advance(random);
                 if (next >= 0) {
                     queue.push(next, payload);
+                } else {
+                    p.returnedAt = now;
                 }
+            }
+            for (int i = 0; i < producers.size(); i++) {
+                Producer p = producers.get(i);
+                String id = "p" + i;
+                traffic.declarations.add(new Declaration(p.start, dataset, id, -1));
+                traffic.declarations.add(new Declaration(Math.max(p.start, p.returnedAt), dataset, id, p.sent));
             }
         }
 
-        private void add(long bytes, long now) {
+        private void add(long records, long bytes, long now) {
             if (buffered == 0 && intervalMs > 0) {
                 queue.push(now + intervalMs, generation * 2 + 1);
             }
             buffered += bytes;
+            bufferedRecords += records;
             if (buffered >= bufferBytes || intervalMs == 0) {
                 flush(now);
             }
@@ -391,7 +460,9 @@ public final class Traffic {
 
         private void flush(long now) {
             long size = buffered;
+            long records = bufferedRecords;
             buffered = 0;
+            bufferedRecords = 0;
             generation++;
             long eventTime = now;
             if (uploadBytesPerMs > 0) {
@@ -404,7 +475,7 @@ public final class Traffic {
             }
             // the key names the hour of the flush, as Firehose does, even when a retry lands it later
             String key = hourPrefix(now) + "stream-" + (flushes++);
-            traffic.land(dataset, key, size, now, eventTime, workload.events(), random);
+            traffic.land(dataset, key, size, records, now, eventTime, workload.events(), random);
         }
 
         private String hourPrefix(long millis) {
@@ -432,6 +503,8 @@ public final class Traffic {
         final long[] pauseLength;
         long active;
         double carry;
+        long sent;
+        long returnedAt;
 
         Producer(Workload.Producers g, long start, long activeEnd) {
             this.start = start;

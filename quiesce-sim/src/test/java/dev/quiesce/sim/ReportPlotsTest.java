@@ -36,7 +36,7 @@ class ReportPlotsTest {
     }
 
     private static Report.Row row(String scenario, String policy, long falseCompletions, List<Long> latency) {
-        return new Report.Row(scenario, policy, 10, 1, 10, 10, falseCompletions, 0, 0, latency, 50, 100, 60, 40, 45, 300);
+        return new Report.Row(scenario, policy, 10, 1, 10, 10, falseCompletions, 0, 0, latency, 50, 100, 60, 40, 45, 300, 5_000, 9_000);
     }
 
     @Test

@@ -48,6 +48,6 @@ class ReportTest {
     }
 
     static Report.Row row(String scenario, String policy, List<Long> latency) {
-        return new Report.Row(scenario, policy, 10, 1, 10, 10, 0, 0, 0, latency, 50, 100, 60, 40, 45, 300);
+        return new Report.Row(scenario, policy, 10, 1, 10, 10, 0, 0, 0, latency, 50, 100, 60, 40, 45, 300, 5_000, 9_000);
     }
 }
