@@ -39,6 +39,6 @@ public record Progress(long checks, int streak, long lastSeenSeq, GapStats gaps)
     public Progress afterCheck(Tally tally, java.time.Instant now) {
         Progress p = afterCheck(tally.changeSeq());
         return tally.changeSeq() == lastSeenSeq ? p
-                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(now));
+                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(now, tally.objects(), tally.bytes()));
     }
 }

@@ -24,10 +24,11 @@ import java.util.Objects;
  * triggers a check so each gap is measured. Until {@code minGaps} gaps are known it behaves as stable
  * count (window 3, constant {@code fallbackDelay}).
  *
- * <p>The optional {@code hint} is the stream's buffer interval (Firehose's, say). While data flows (the
- * last gap was shorter than half the hint) a buffer may still hold the rest until its interval expires,
- * so the run waits at least {@code floorFactor × hint}. An object that ends a gap of half the hint or
- * more is taken as a buffer draining: gaps up to {@code floorFactor × hint} are then explained by
+ * <p>The optional {@code hint} is the stream's buffer interval (Firehose's, say). While data flows, a
+ * buffer may still hold the rest until its interval expires, so the run waits at least
+ * {@code floorFactor × hint}. An object that ends a gap of 0.9 × the hint or more (an interval flush
+ * comes at least one interval after the previous flush), and is smaller than the full-size objects
+ * seen (a remainder, not a flush by size nor a late retry), is taken as a buffer draining: gaps up to {@code floorFactor × hint} are then explained by
  * buffering and set no floor, and phi alone decides. That is what lets a buffered stream complete
  * sooner than its buffer interval after its final flush. Immutable.
  */
@@ -116,9 +117,13 @@ public final class Adaptive implements Policy {
         return Math.max(crossing, floor);
     }
 
-    /** Whether the last gap was short enough, against the hint, that data is still flowing. */
+    /**
+     * Whether data may still be flowing: the last gap was shorter than an interval flush can follow the
+     * previous one, or its objects were full size (flushed by size, or a retry landing late) rather
+     * than the remainder a draining buffer writes.
+     */
     private boolean flowing(GapStats g) {
-        return g.lastGapMillis() < hint.toMillis() * 9 / 10;
+        return g.lastGapMillis() < hint.toMillis() * 9 / 10 || g.lastObjectsFullSize();
     }
 
     private long bufferedMillis() {

@@ -28,8 +28,12 @@ class AdaptiveTest {
     private int seq;
 
     private void arriveAt(long seconds) {
+        arriveAt(seconds, 1);
+    }
+
+    private void arriveAt(long seconds, long size) {
         clock.set(T0.plusSeconds(seconds));
-        engine.monitor().accept(Arrival.created("bucket", "k" + seq, 1, clock.instant(), "t" + seq++));
+        engine.monitor().accept(Arrival.created("bucket", "k" + seq, size, clock.instant(), "t" + seq++));
         engine.runOnce();
     }
 
@@ -112,19 +116,20 @@ class AdaptiveTest {
 
     @Test
     void afterABufferDrainsPhiAloneDecides() {
-        // a Firehose-like stream: size-triggered flushes every 5 s, producers stop, and the rest of the
-        // buffer lands when its 60 s interval expires
+        // a Firehose-like stream: 5 MB flushes by size every 5 s, producers stop, and the remainder of
+        // the buffer lands when its 60 s interval expires
         engine.observer().start("run", "events", PolicySpec.parse("adaptive hint=1m"));
         for (int i = 0; i <= 40; i++) {
-            arriveAt(5L * i);
+            arriveAt(5L * i, 5_000_000);
         }
         clock.set(T0.plusSeconds(200 + 59));
         engine.runOnce();
         assertThat(store.find("run").orElseThrow().state().open())
                 .as("the drain gap itself must not look like the end").isTrue();
-        arriveAt(260);
+        arriveAt(260, 1_200_000);
         GapStats g = store.find("run").orElseThrow().progress().gaps();
         assertThat(g.lastGapMillis()).isEqualTo(60_000);
+        assertThat(g.lastObjectsFullSize()).isFalse();
         long quiet = ((Adaptive) PolicySpec.parse("adaptive hint=1m").policy()).requiredSilenceMillis(g);
         // the 60 s drain is part of the spread, so phi crosses well past the 5 s flow gaps, yet sooner
         // than the buffer interval: no floor from a gap the hint explains
@@ -132,6 +137,28 @@ class AdaptiveTest {
         Observation done = runUntilDone(Duration.ofHours(1));
         assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
         assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(260).plusMillis(quiet));
+    }
+
+    @Test
+    void aFullSizeObjectAfterALongGapIsNoDrain() {
+        // a flush retried a minute late lands whole: the buffer behind it may still hold data
+        engine.observer().start("run", "events", PolicySpec.parse("adaptive hint=1m"));
+        for (int i = 0; i <= 40; i++) {
+            arriveAt(5L * i, 5_000_000);
+        }
+        arriveAt(260, 5_000_000);
+        assertThat(store.find("run").orElseThrow().progress().gaps().lastObjectsFullSize()).isTrue();
+        assertThat(runUntilDone(Duration.ofHours(1)).finishedAt()).isEqualTo(T0.plusSeconds(260 + 75));
+    }
+
+    @Test
+    void gapStatsKeepTheSizeOfTheLatestObjectsAgainstTheLargest() {
+        GapStats g = GapStats.from(T0).observe(T0.plusSeconds(1), 2, 2_000).observe(T0.plusSeconds(2), 3, 2_500);
+        assertThat(g.lastObjectBytes()).isEqualTo(500);
+        assertThat(g.largestObjectBytes()).isEqualTo(1_000);
+        assertThat(g.lastObjectsFullSize()).isFalse();
+        assertThat(g.observe(T0.plusSeconds(3), 4, 3_450).lastObjectsFullSize()).as("950 of 1000").isTrue();
+        assertThat(GapStats.NONE.lastObjectsFullSize()).as("unknown").isFalse();
     }
 
     @Test

@@ -42,7 +42,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
 
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
             + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments,"
-            + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival, gap_last";
+            + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival, gap_last,"
+            + " gap_objects, gap_bytes, gap_last_object_bytes, gap_largest_object_bytes";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -59,7 +60,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -86,7 +87,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
             try (PreparedStatement p = c.prepareStatement("UPDATE observation SET dataset_id = ?, spec = ?,"
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
                     + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?,"
-                    + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?, gap_last = ?"
+                    + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?, gap_last = ?,"
+                    + " gap_objects = ?, gap_bytes = ?, gap_last_object_bytes = ?, gap_largest_object_bytes = ?"
                     + " WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
@@ -257,6 +259,10 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setLong(i++, g.maxMillis());
         dialect.setInstant(p, i++, g.lastArrival());
         p.setLong(i++, g.lastGapMillis());
+        p.setLong(i++, g.objects());
+        p.setLong(i++, g.bytes());
+        p.setLong(i++, g.lastObjectBytes());
+        p.setLong(i++, g.largestObjectBytes());
         return i;
     }
 
@@ -276,7 +282,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     new Progress(rs.getLong("checks"), rs.getInt("streak"), rs.getLong("last_seen_seq"),
                             new GapStats(rs.getLong("gap_count"), rs.getDouble("gap_mean"), rs.getDouble("gap_m2"),
                                     rs.getLong("gap_max"), dialect.getInstant(rs, "gap_last_arrival"),
-                                    rs.getLong("gap_last"))),
+                                    rs.getLong("gap_last"), rs.getLong("gap_objects"), rs.getLong("gap_bytes"),
+                                    rs.getLong("gap_last_object_bytes"), rs.getLong("gap_largest_object_bytes"))),
                     rs.getInt("transitions"),
                     rs.getString("reason"),
                     names(rs.getString("notifiers")),

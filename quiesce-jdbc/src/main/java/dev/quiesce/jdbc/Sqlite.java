@@ -128,9 +128,14 @@ enum Sqlite implements Dialect {
                     "ALTER TABLE observation ADD COLUMN gap_m2 REAL NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_max INTEGER NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_last_arrival TEXT")),
-            new Migration("last gap", List.of(
-                    // the adaptive policy tells a drained buffer by the gap its last object ended
-                    "ALTER TABLE observation ADD COLUMN gap_last INTEGER NOT NULL DEFAULT 0")));
+            new Migration("last gap and object sizes", List.of(
+                    // the adaptive policy tells a drained buffer by the gap its last objects ended and by
+                    // their size against the largest seen; -1: size unknown
+                    "ALTER TABLE observation ADD COLUMN gap_last INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_objects INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_bytes INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE observation ADD COLUMN gap_last_object_bytes INTEGER NOT NULL DEFAULT -1",
+                    "ALTER TABLE observation ADD COLUMN gap_largest_object_bytes INTEGER NOT NULL DEFAULT 0")));
 
     @Override
     public String label() {

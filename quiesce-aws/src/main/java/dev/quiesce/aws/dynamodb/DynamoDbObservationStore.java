@@ -348,7 +348,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(AMENDMENTS, n(o.amendments()));
         GapStats g = o.progress().gaps();
         m.put(GAPS, s(g.count() + "," + g.meanMillis() + "," + g.m2() + "," + g.maxMillis() + ","
-                + (g.lastArrival() == null ? "" : g.lastArrival().toString()) + "," + g.lastGapMillis()));
+                + (g.lastArrival() == null ? "" : g.lastArrival().toString()) + "," + g.lastGapMillis() + ","
+                + g.objects() + "," + g.bytes() + "," + g.lastObjectBytes() + "," + g.largestObjectBytes()));
         m.put(ALL_PART, ALL);
         m.put(START_KEY, s(startKey(o)));
         return m;
@@ -359,10 +360,12 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
             return GapStats.NONE;
         }
         String[] p = v.s().split(",", -1);
-        // items written before the last gap was kept have five fields
-        return new GapStats(Long.parseLong(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
-                Long.parseLong(p[3]), p[4].isEmpty() ? null : Instant.parse(p[4]),
-                p.length > 5 ? Long.parseLong(p[5]) : 0);
+        GapStats g = new GapStats(Long.parseLong(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
+                Long.parseLong(p[3]), p[4].isEmpty() ? null : Instant.parse(p[4]));
+        // items written before the last gap and object sizes were kept have five fields
+        return p.length < 10 ? g : new GapStats(g.count(), g.meanMillis(), g.m2(), g.maxMillis(), g.lastArrival(),
+                Long.parseLong(p[5]), Long.parseLong(p[6]), Long.parseLong(p[7]), Long.parseLong(p[8]),
+                Long.parseLong(p[9]));
     }
 
     /** Start time as a fixed-width sortable string, then the id: orders by start, ties by id. */

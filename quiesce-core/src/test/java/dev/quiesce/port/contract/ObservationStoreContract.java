@@ -60,7 +60,7 @@ public abstract class ObservationStoreContract {
         store.create(o);
         Observation active = o.activate(T0.plusMillis(1234), T0.plusSeconds(9), 7)
                 .checked(new Progress(3, 2, 9, new dev.quiesce.GapStats(4, 1234.5, 987.25, 3000,
-                        T0.plusMillis(777), 2500)), T0.plusSeconds(99));
+                        T0.plusMillis(777), 2500, 12, 4096, 300, 512)), T0.plusSeconds(99));
         Observation v2 = o.activate(T0.plusMillis(1234), T0.plusSeconds(9), 7);
         assertThat(store.compareAndSet(v2)).isTrue();
         assertThat(store.compareAndSet(active)).isTrue();
