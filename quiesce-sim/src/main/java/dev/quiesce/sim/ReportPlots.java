@@ -71,12 +71,12 @@ public final class ReportPlots {
 
     /**
      * Okabe&ndash;Ito colours (told apart with the common colour-vision deficiencies), minus its yellow,
-     * which is unreadable on white, ordered so the first six (the default policies) are the most distinct;
-     * after these, colours repeat with a dashed line.
+     * which is unreadable on white, plus a grey: one per default policy; after these, colours repeat
+     * with a dashed line.
      */
     private static final List<Color> PALETTE = List.of(
             new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-            new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9));
+            new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x7F7F7F));
 
     /** A marker shape per policy as well as a colour: policies with equal latencies draw over each other. */
     private static final Shape[] SHAPES = DefaultDrawingSupplier.createStandardSeriesShapes();
