@@ -46,6 +46,8 @@ public final class Observer {
     private final Clock clock;
     /** Only their names are used here: which events each wants is the relay's business. */
     private final List<Notifier> notifiers;
+    /** The notifiers' names, made once: every observation started without names of its own gets these. */
+    private final List<String> notifierNames;
     private final ExpectationStore expectations;
 
     public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
@@ -64,6 +66,7 @@ public final class Observer {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = List.copyOf(notifiers);
+        this.notifierNames = List.copyOf(this.notifiers.stream().map(Notifier::name).toList());
     }
 
     /** What one call to {@link #check} did. */
@@ -92,7 +95,7 @@ public final class Observer {
      * already has arrivals it is activated at once.
      */
     public Observation start(String id, String datasetId, PolicySpec spec) {
-        return start(id, datasetId, spec, notifiers.stream().map(Notifier::name).toList());
+        return start(id, datasetId, spec, notifierNames);
     }
 
     /** As {@link #start(String, String, PolicySpec)}, with the events going to the named notifiers. */
@@ -176,7 +179,7 @@ public final class Observer {
         if (o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
             return Outcome.NOT_DUE;
         }
-        if (expectedVersion != null && o.version() != expectedVersion) {
+        if (expectedVersion != null && o.version() != expectedVersion && LOG.isDebugEnabled()) {
             LOG.debug("observation.check_from_older_message observation={} messageVersion={} version={}",
                     id, expectedVersion, o.version());
         }
@@ -251,8 +254,11 @@ public final class Observer {
                 ? expectations.of(o.datasetId()) : Expectations.NONE;
         Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared);
         Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy());
-        LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
-                o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
+        if (LOG.isDebugEnabled()) {
+            // guarded: six arguments mean an array and four boxed numbers per check even when nothing is logged
+            LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
+                    o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
+        }
         Observation next;
         if (v instanceof Verdict.Wait) {
             next = o.checked(progress, ((Verdict.Wait) v).until());
@@ -286,7 +292,7 @@ public final class Observer {
         if (!commit(o.checked(o.progress(), next), tally)) {
             return Outcome.LOST_RACE;
         }
-        if (next == null) {
+        if (next == null && LOG.isInfoEnabled()) {
             LOG.info("observation.sealed observation={} dataset={} amendments={}", o.id(), o.datasetId(), o.amendments());
         }
         return Outcome.CHECKED;
@@ -348,9 +354,10 @@ public final class Observer {
 
     /** Writes the change and, when it is a transition, its event's outbox entries, in one step. */
     private boolean commit(Observation next, Tally tally, EventType type) {
-        List<OutboxEntry> entries = new ArrayList<>();
+        List<OutboxEntry> entries = List.of();
         LifecycleEvent event = null;
         if (type != null) {
+            entries = new ArrayList<>(next.notifiers().size());
             Instant at = type == EventType.LATE ? clock.instant()
                     : next.finishedAt() != null ? next.finishedAt() : next.activatedAt();
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
@@ -362,10 +369,13 @@ public final class Observer {
             }
         }
         if (!store.compareAndSet(next, entries)) {
-            LOG.debug("observation.race_lost observation={} version={}", next.id(), next.version() - 1);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("observation.race_lost observation={} version={}", next.id(), next.version() - 1);
+            }
             return false;
         }
-        if (event != null) {
+        if (event != null && LOG.isInfoEnabled()) {
+            // guarded: the arguments (a lower-cased name, boxed counters, an array) cost on every transition
             LOG.info("observation.{} observation={} dataset={} transition={} checks={} objects={} bytes={} reason=\"{}\"",
                     event.type().name().toLowerCase(java.util.Locale.ROOT), next.id(), next.datasetId(),
                     next.transitions(), next.progress().checks(), tally.objects(), tally.bytes(), next.reason());
