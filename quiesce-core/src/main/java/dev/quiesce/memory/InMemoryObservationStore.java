@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,8 +23,9 @@ import java.util.TreeSet;
  * <p>Besides the maps, three indexes are kept up to date on every write, because the engine asks
  * for them on every arrival and every wake-up and a scan would make those calls grow with the number
  * of observations ever stored (a simulation holds 10,000 at once): the watching observations of each
- * dataset, the due times of checks, and the due times of pending outbox entries. Ties keep the order
- * of a scan over the maps (creation order for observations, key order for outbox entries).
+ * dataset, the due times of checks (a {@link DueHeap}), and the due times of pending outbox entries.
+ * Ties keep the order of a scan over the maps (creation order for observations, key order for outbox
+ * entries).
  */
 public final class InMemoryObservationStore implements ObservationStore, Outbox {
 
@@ -33,22 +33,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
      * A stored observation with its creation number, which orders ties. The indexes hold the holder, so
      * a write that changes neither the due time nor whether it is watching touches no index at all.
      */
-    private static final class Stored {
-        final long seq;
+    private static final class Stored extends DueHeap.Entry {
         Observation observation;
 
         Stored(Observation observation, long seq) {
+            super(seq);
             this.observation = observation;
-            this.seq = seq;
-        }
-    }
-
-    /** One entry of the due-check index; ordered by time, then creation (the holder is not compared). */
-    private record Due(Instant at, long seq, Stored stored) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = at.compareTo(o.at);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 
@@ -62,8 +52,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     }
 
     private final Map<String, Stored> observations = new LinkedHashMap<>();
-    private final Map<String, TreeMap<Long, Stored>> watchingByDataset = new HashMap<>();
-    private final TreeSet<Due> dueIndex = new TreeSet<>();
+    /**
+     * The watching observations of each dataset, in creation order. A dataset has one or a few (a run
+     * and the next one), so a short list beats a sorted map: nothing to allocate per entry, one cache line.
+     */
+    private final Map<String, List<Stored>> watchingByDataset = new HashMap<>();
+    private final DueHeap<Stored> dueIndex = new DueHeap<>();
     private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
     private long created;
@@ -76,7 +70,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         Stored s = new Stored(observation, created++);
         observations.put(observation.id(), s);
         if (observation.nextCheckAt() != null) {
-            dueIndex.add(new Due(observation.nextCheckAt(), s.seq, s));
+            dueIndex.set(s, observation.nextCheckAt());
         }
         if (observation.watching()) {
             watch(s);
@@ -102,12 +96,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         s.observation = next;
         if (!java.util.Objects.equals(old.nextCheckAt(), next.nextCheckAt())) {
-            if (old.nextCheckAt() != null) {
-                dueIndex.remove(new Due(old.nextCheckAt(), s.seq, s));
-            }
-            if (next.nextCheckAt() != null) {
-                dueIndex.add(new Due(next.nextCheckAt(), s.seq, s));
-            }
+            dueIndex.set(s, next.nextCheckAt());
         }
         boolean moved = !old.datasetId().equals(next.datasetId());
         if (old.watching() && (moved || !next.watching())) {
@@ -117,21 +106,32 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
             watch(s);
         }
         for (OutboxEntry e : entries) {
-            if (!outbox.containsKey(e.key())) {
-                putEntry(null, e);
+            String key = e.key();
+            if (!outbox.containsKey(key)) {
+                putEntry(null, e, key);
             }
         }
         return true;
     }
 
     private void watch(Stored s) {
-        watchingByDataset.computeIfAbsent(s.observation.datasetId(), k -> new TreeMap<>()).put(s.seq, s);
+        List<Stored> watching = watchingByDataset.computeIfAbsent(s.observation.datasetId(), k -> new ArrayList<>(2));
+        int i = watching.size();
+        while (i > 0 && watching.get(i - 1).seq > s.seq) {
+            i--;
+        }
+        watching.add(i, s);
     }
 
     private void unwatch(String datasetId, Stored s) {
-        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        List<Stored> watching = watchingByDataset.get(datasetId);
         if (watching != null) {
-            watching.remove(s.seq);
+            for (int i = 0; i < watching.size(); i++) {
+                if (watching.get(i) == s) {
+                    watching.remove(i);
+                    break;
+                }
+            }
             if (watching.isEmpty()) {
                 watchingByDataset.remove(datasetId);
             }
@@ -140,32 +140,33 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<Observation> due(Instant now, int limit) {
-        List<Observation> result = new ArrayList<>();
-        for (Due d : dueIndex) {
-            if (d.at.isAfter(now) || result.size() >= limit) {
-                break;
-            }
-            result.add(d.stored.observation);
+        List<Stored> due = dueIndex.dueBy(now, limit);
+        Observation[] result = new Observation[due.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = due.get(i).observation;
         }
-        return List.copyOf(result);
+        return List.of(result);
     }
 
     @Override
     public synchronized Optional<Instant> nextDueAt() {
-        return dueIndex.isEmpty() ? Optional.empty() : Optional.of(dueIndex.first().at);
+        return Optional.ofNullable(dueIndex.firstAt());
     }
 
     @Override
     public synchronized List<Observation> openFor(String datasetId) {
-        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        List<Stored> watching = watchingByDataset.get(datasetId);
         if (watching == null) {
             return List.of();
         }
-        List<Observation> result = new ArrayList<>(watching.size());
-        for (Stored s : watching.values()) {
-            result.add(s.observation);
+        if (watching.size() == 1) {
+            return List.of(watching.get(0).observation);
         }
-        return List.copyOf(result);
+        Observation[] result = new Observation[watching.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = watching.get(i).observation;
+        }
+        return List.of(result);
     }
 
     @Override
@@ -180,18 +181,26 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit) {
-        List<OutboxEntry> claimed = new ArrayList<>();
-        for (Iterator<Pending> it = pendingIndex.iterator(); it.hasNext() && claimed.size() < limit; ) {
+        if (pendingIndex.isEmpty() || pendingIndex.first().at.isAfter(now)) {
+            return List.of();
+        }
+        List<Pending> taken = new ArrayList<>();
+        for (Iterator<Pending> it = pendingIndex.iterator(); it.hasNext() && taken.size() < limit; ) {
             Pending p = it.next();
             if (p.at.isAfter(now)) {
                 break;
             }
-            claimed.add(outbox.get(p.key));
+            taken.add(p);
         }
-        for (OutboxEntry e : claimed) {
-            putEntry(e, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()));
+        OutboxEntry[] claimed = new OutboxEntry[taken.size()];
+        for (int i = 0; i < claimed.length; i++) {
+            String key = taken.get(i).key;
+            OutboxEntry e = outbox.get(key);
+            claimed[i] = e;
+            putEntry(e, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()),
+                    key);
         }
-        return List.copyOf(claimed);
+        return List.of(claimed);
     }
 
     @Override
@@ -229,17 +238,20 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         if (e == null) {
             throw new IllegalArgumentException("no outbox entry " + key);
         }
-        putEntry(e, f.apply(e));
+        putEntry(e, f.apply(e), key);
     }
 
-    /** Stores an outbox entry, keeping the pending index in step with it. */
-    private void putEntry(OutboxEntry old, OutboxEntry now) {
+    /**
+     * Stores an outbox entry under its key (given, since {@link OutboxEntry#key()} builds a new string
+     * each time), keeping the pending index in step with it.
+     */
+    private void putEntry(OutboxEntry old, OutboxEntry now, String key) {
         if (old != null && old.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.remove(new Pending(old.nextAttemptAt(), old.key()));
+            pendingIndex.remove(new Pending(old.nextAttemptAt(), key));
         }
-        outbox.put(now.key(), now);
+        outbox.put(key, now);
         if (now.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.add(new Pending(now.nextAttemptAt(), now.key()));
+            pendingIndex.add(new Pending(now.nextAttemptAt(), key));
         }
     }
 }
