@@ -53,6 +53,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     private final Map<String, Stored> observations = new LinkedHashMap<>();
     /**
+     * The observation last handed out or written. The engine reads an observation right after an index
+     * handed it out (a due check, the watcher of a dataset) and then writes it, so most lookups by id are
+     * for this one; observations are never removed, so the holder stays right for its id.
+     */
+    private Stored recent;
+    /**
      * The watching observations of each dataset, in creation order. A dataset has one or a few (a run
      * and the next one), so a short list beats a sorted map: nothing to allocate per entry, one cache line.
      */
@@ -69,6 +75,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         Stored s = new Stored(observation, created++);
         observations.put(observation.id(), s);
+        recent = s;
         if (observation.nextCheckAt() != null) {
             dueIndex.set(s, observation.nextCheckAt());
         }
@@ -80,13 +87,25 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized Optional<Observation> find(String id) {
-        Stored s = observations.get(id);
+        Stored s = lookup(id);
         return s == null ? Optional.empty() : Optional.of(s.observation);
+    }
+
+    private Stored lookup(String id) {
+        Stored r = recent;
+        if (r != null && r.observation.id().equals(id)) {
+            return r;
+        }
+        r = observations.get(id);
+        if (r != null) {
+            recent = r;
+        }
+        return r;
     }
 
     @Override
     public synchronized boolean compareAndSet(Observation next, List<OutboxEntry> entries) {
-        Stored s = observations.get(next.id());
+        Stored s = lookup(next.id());
         if (s == null) {
             throw new ObservationNotFoundException(next.id());
         }
@@ -141,6 +160,9 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     @Override
     public synchronized List<Observation> due(Instant now, int limit) {
         List<Stored> due = dueIndex.dueBy(now, limit);
+        if (!due.isEmpty()) {
+            recent = due.get(0);
+        }
         Observation[] result = new Observation[due.size()];
         for (int i = 0; i < result.length; i++) {
             result[i] = due.get(i).observation;
@@ -159,8 +181,9 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         if (watching == null) {
             return List.of();
         }
+        recent = watching.get(0);
         if (watching.size() == 1) {
-            return List.of(watching.get(0).observation);
+            return List.of(recent.observation);
         }
         Observation[] result = new Observation[watching.size()];
         for (int i = 0; i < result.length; i++) {
