@@ -1,192 +1,232 @@
 package dev.quiesce.memory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The due-check index of {@link InMemoryObservationStore}: a binary min-heap of entries ordered by due
- * time, then by creation number, in which each entry knows its own position.
+ * time, then by creation number.
  *
  * <p>Why not a {@code TreeSet}: every check moves its observation's due time, which in a sorted tree
  * is a removal and an insertion, each a walk down the tree comparing {@code Instant}s held in nodes
- * all over the heap. Here the same move is one sift along a path of a compact array, the key compared
- * as two numbers kept in the entry, and the earliest entry is at index 0. What is due by a time is read
- * in order with a second, small heap over positions, so it costs in proportion to the answer, not to
- * the number of observations. Not thread-safe: the store's lock guards it.
+ * all over the heap. Here the same move is one sift along a path of compact arrays: the keys are kept
+ * as numbers in arrays parallel to the entries, and each entry's position in an array indexed by its
+ * creation number, so a sift reads and writes only those arrays and touches no entry object. The
+ * earliest entry is at index 0. What is due by a time is read in order with a second, small heap over
+ * positions, so it costs in proportion to the answer, not to the number of observations. Not
+ * thread-safe: the store's lock guards it.
+ *
+ * @param <E> the entries; each is identified by its creation number {@code 0, 1, 2, ...}
  */
-final class DueHeap<E extends DueHeap.Entry> {
+final class DueHeap<E> {
 
-    /** What the heap holds: a due time, a tie-breaking creation number, and the entry's place. */
-    abstract static class Entry {
-        final long seq;
-        Instant at;
-        long second;
-        int nano;
-        int index = -1;
-
-        Entry(long seq) {
-            this.seq = seq;
-        }
-    }
-
-    private Entry[] items = new Entry[16];
+    /** Creation number to heap position, -1 when not in the heap. */
+    private int[] position = new int[16];
+    /** Per heap position: the entry, its creation number and its due time as epoch second and nano. */
+    private Object[] items = new Object[16];
+    private int[] seqs = new int[16];
+    private long[] seconds = new long[16];
+    private int[] nanos = new int[16];
+    /** The due times as given, so {@link #firstAt()} hands back the caller's own instant. */
+    private Instant[] ats = new Instant[16];
     private int size;
+    /** Scratch space for {@link #dueBy}, kept between calls. */
+    private int[] frontier = new int[16];
+
+    DueHeap() {
+        Arrays.fill(position, -1);
+    }
 
     boolean isEmpty() {
         return size == 0;
     }
 
+    /** Entries with a due time. */
+    int size() {
+        return size;
+    }
+
     /** The earliest due time, or {@code null} when nothing is due ever. */
     Instant firstAt() {
-        return size == 0 ? null : items[0].at;
+        return size == 0 ? null : ats[0];
     }
 
     /**
-     * Sets an entry's due time: adds it, moves it, or with {@code null} takes it out. Its creation
-     * number never changes, so ties keep creation order.
+     * Sets the due time of entry {@code seq}: adds it, moves it, or with {@code null} takes it out. The
+     * creation number orders ties, so they keep creation order.
      */
-    void set(E e, Instant at) {
+    void set(int seq, E entry, Instant at) {
+        if (seq >= position.length) {
+            int old = position.length;
+            position = Arrays.copyOf(position, Math.max(seq + 1, old * 2));
+            Arrays.fill(position, old, position.length, -1);
+        }
+        int i = position[seq];
         if (at == null) {
-            remove(e);
+            if (i >= 0) {
+                remove(i);
+            }
             return;
         }
-        boolean earlier = e.index >= 0 && compareKey(at.getEpochSecond(), at.getNano(), e.seq, e) < 0;
-        e.at = at;
-        e.second = at.getEpochSecond();
-        e.nano = at.getNano();
-        if (e.index < 0) {
+        long second = at.getEpochSecond();
+        int nano = at.getNano();
+        if (i < 0) {
             if (size == items.length) {
-                items = Arrays.copyOf(items, size * 2);
+                grow();
             }
-            e.index = size;
-            items[size++] = e;
-            siftUp(e.index);
-        } else if (earlier) {
-            siftUp(e.index);
+            i = size++;
+            store(i, entry, seq, second, nano, at);
+            siftUp(i);
+            return;
+        }
+        boolean earlier = compare(second, nano, seq, i) < 0;
+        store(i, entry, seq, second, nano, at);
+        if (earlier) {
+            siftUp(i);
         } else {
-            siftDown(e.index);
+            siftDown(i);
         }
     }
 
-    private void remove(E e) {
-        int i = e.index;
-        if (i < 0) {
-            return;
+    private void remove(int i) {
+        position[seqs[i]] = -1;
+        int last = --size;
+        if (i != last) {
+            move(last, i);
         }
-        e.index = -1;
-        e.at = null;
-        Entry last = items[--size];
-        items[size] = null;
-        if (i == size) {
-            return;
-        }
-        place(last, i);
-        siftDown(i);
-        if (items[i] == last) {
-            siftUp(i);
+        items[last] = null;
+        ats[last] = null;
+        if (i != last) {
+            int moved = seqs[i];
+            siftDown(i);
+            if (position[moved] == i) {
+                siftUp(i);
+            }
         }
     }
 
     /**
-     * The entries due at or before {@code now}, earliest first, at most {@code limit}. Reads a frontier
-     * of positions: the root, then the children of each entry taken, since an entry not yet due has no
-     * due entry below it.
+     * The entries due at or before {@code now}, earliest first, at most {@code limit}, into {@code out}
+     * (which must hold {@code limit}); returns how many. Reads a frontier of positions: the root, then
+     * the children of each entry taken, since an entry not yet due has no due entry below it.
      */
     @SuppressWarnings("unchecked")
-    List<E> dueBy(Instant now, int limit) {
-        List<E> out = new ArrayList<>();
+    int dueBy(Instant now, int limit, E[] out) {
         long s = now.getEpochSecond();
         int n = now.getNano();
-        if (size == 0 || limit <= 0 || isAfter(items[0], s, n)) {
-            return out;
+        if (size == 0 || limit <= 0 || isAfter(0, s, n)) {
+            return 0;
         }
-        int[] frontier = new int[16];
+        int[] f = frontier;
         int count = 0;
-        frontier[count++] = 0;
-        while (count > 0 && out.size() < limit) {
-            int top = frontier[0];
-            frontier[0] = frontier[--count];
-            frontierDown(frontier, count);
-            out.add((E) items[top]);
+        int taken = 0;
+        f[count++] = 0;
+        while (count > 0 && taken < limit) {
+            int top = f[0];
+            f[0] = f[--count];
+            frontierDown(f, count);
+            out[taken++] = (E) items[top];
             for (int child = 2 * top + 1; child <= 2 * top + 2 && child < size; child++) {
-                if (!isAfter(items[child], s, n)) {
-                    if (count == frontier.length) {
-                        frontier = Arrays.copyOf(frontier, count * 2);
+                if (!isAfter(child, s, n)) {
+                    if (count == f.length) {
+                        f = Arrays.copyOf(f, count * 2);
+                        frontier = f;
                     }
-                    frontier[count] = child;
-                    frontierUp(frontier, count++);
+                    f[count] = child;
+                    frontierUp(f, count++);
                 }
             }
         }
-        return out;
+        return taken;
     }
 
-    private static boolean isAfter(Entry e, long second, int nano) {
-        return e.second > second || (e.second == second && e.nano > nano);
+    private boolean isAfter(int i, long second, int nano) {
+        return seconds[i] > second || (seconds[i] == second && nanos[i] > nano);
     }
 
-    private static int compareKey(long second, int nano, long seq, Entry b) {
-        if (second != b.second) {
-            return second < b.second ? -1 : 1;
+    /** Compares a key with the one at position {@code j}. */
+    private int compare(long second, int nano, int seq, int j) {
+        if (second != seconds[j]) {
+            return second < seconds[j] ? -1 : 1;
         }
-        if (nano != b.nano) {
-            return nano < b.nano ? -1 : 1;
+        if (nano != nanos[j]) {
+            return nano < nanos[j] ? -1 : 1;
         }
-        return Long.compare(seq, b.seq);
+        return Integer.compare(seq, seqs[j]);
     }
 
-    private static int compare(Entry a, Entry b) {
-        return compareKey(a.second, a.nano, a.seq, b);
+    private int comparePositions(int i, int j) {
+        return compare(seconds[i], nanos[i], seqs[i], j);
     }
 
-    private void place(Entry e, int i) {
-        items[i] = e;
-        e.index = i;
+    private void store(int i, Object entry, int seq, long second, int nano, Instant at) {
+        items[i] = entry;
+        seqs[i] = seq;
+        seconds[i] = second;
+        nanos[i] = nano;
+        ats[i] = at;
+        position[seq] = i;
+    }
+
+    private void move(int from, int to) {
+        store(to, items[from], seqs[from], seconds[from], nanos[from], ats[from]);
+    }
+
+    private void grow() {
+        int n = items.length * 2;
+        items = Arrays.copyOf(items, n);
+        seqs = Arrays.copyOf(seqs, n);
+        seconds = Arrays.copyOf(seconds, n);
+        nanos = Arrays.copyOf(nanos, n);
+        ats = Arrays.copyOf(ats, n);
     }
 
     private void siftUp(int i) {
-        Entry e = items[i];
+        Object entry = items[i];
+        int seq = seqs[i];
+        long second = seconds[i];
+        int nano = nanos[i];
+        Instant at = ats[i];
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            Entry p = items[parent];
-            if (compare(e, p) >= 0) {
+            if (compare(second, nano, seq, parent) >= 0) {
                 break;
             }
-            place(p, i);
+            move(parent, i);
             i = parent;
         }
-        place(e, i);
+        store(i, entry, seq, second, nano, at);
     }
 
     private void siftDown(int i) {
-        Entry e = items[i];
+        Object entry = items[i];
+        int seq = seqs[i];
+        long second = seconds[i];
+        int nano = nanos[i];
+        Instant at = ats[i];
         int half = size >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
-            Entry c = items[child];
             int right = child + 1;
-            if (right < size && compare(items[right], c) < 0) {
+            if (right < size && comparePositions(right, child) < 0) {
                 child = right;
-                c = items[right];
             }
-            if (compare(e, c) <= 0) {
+            if (compare(second, nano, seq, child) <= 0) {
                 break;
             }
-            place(c, i);
+            move(child, i);
             i = child;
         }
-        place(e, i);
+        store(i, entry, seq, second, nano, at);
     }
 
-    // the frontier is a min-heap of positions in items, ordered by the entries there
+    // the frontier is a min-heap of positions in the arrays above, ordered by the keys there
 
     private void frontierUp(int[] f, int i) {
         int pos = f[i];
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (compare(items[pos], items[f[parent]]) >= 0) {
+            if (comparePositions(pos, f[parent]) >= 0) {
                 break;
             }
             f[i] = f[parent];
@@ -204,10 +244,10 @@ final class DueHeap<E extends DueHeap.Entry> {
         int half = count >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
-            if (child + 1 < count && compare(items[f[child + 1]], items[f[child]]) < 0) {
+            if (child + 1 < count && comparePositions(f[child + 1], f[child]) < 0) {
                 child++;
             }
-            if (compare(items[pos], items[f[child]]) <= 0) {
+            if (comparePositions(pos, f[child]) <= 0) {
                 break;
             }
             f[i] = f[child];

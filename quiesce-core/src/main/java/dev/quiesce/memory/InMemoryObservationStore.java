@@ -33,11 +33,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
      * A stored observation with its creation number, which orders ties. The indexes hold the holder, so
      * a write that changes neither the due time nor whether it is watching touches no index at all.
      */
-    private static final class Stored extends DueHeap.Entry {
+    private static final class Stored {
+        final int seq;
         Observation observation;
 
-        Stored(Observation observation, long seq) {
-            super(seq);
+        Stored(Observation observation, int seq) {
+            this.seq = seq;
             this.observation = observation;
         }
     }
@@ -66,7 +67,9 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     private final DueHeap<Stored> dueIndex = new DueHeap<>();
     private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
-    private long created;
+    /** Reused by {@link #due}, under the lock. */
+    private Stored[] dueBuffer = new Stored[0];
+    private int created;
 
     @Override
     public synchronized boolean create(Observation observation) {
@@ -77,7 +80,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         observations.put(observation.id(), s);
         recent = s;
         if (observation.nextCheckAt() != null) {
-            dueIndex.set(s, observation.nextCheckAt());
+            dueIndex.set(s.seq, s, observation.nextCheckAt());
         }
         if (observation.watching()) {
             watch(s);
@@ -115,7 +118,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         s.observation = next;
         if (!java.util.Objects.equals(old.nextCheckAt(), next.nextCheckAt())) {
-            dueIndex.set(s, next.nextCheckAt());
+            dueIndex.set(s.seq, s, next.nextCheckAt());
         }
         boolean moved = !old.datasetId().equals(next.datasetId());
         if (old.watching() && (moved || !next.watching())) {
@@ -124,7 +127,8 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         if (next.watching() && (moved || !old.watching())) {
             watch(s);
         }
-        for (OutboxEntry e : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            OutboxEntry e = entries.get(i);
             String key = e.key();
             if (!outbox.containsKey(key)) {
                 putEntry(null, e, key);
@@ -159,13 +163,22 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<Observation> due(Instant now, int limit) {
-        List<Stored> due = dueIndex.dueBy(now, limit);
-        if (!due.isEmpty()) {
-            recent = due.get(0);
+        // no more can be due than are in the index, however large the limit asked for
+        int most = Math.min(limit, dueIndex.size());
+        if (dueBuffer.length < most) {
+            dueBuffer = new Stored[Math.max(most, 2 * dueBuffer.length)];
         }
-        Observation[] result = new Observation[due.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = due.get(i).observation;
+        int n = dueIndex.dueBy(now, most, dueBuffer);
+        if (n == 0) {
+            return List.of();
+        }
+        recent = dueBuffer[0];
+        if (n == 1) {
+            return List.of(recent.observation);
+        }
+        Observation[] result = new Observation[n];
+        for (int i = 0; i < n; i++) {
+            result[i] = dueBuffer[i].observation;
         }
         return List.of(result);
     }
