@@ -125,7 +125,8 @@ public final class Observer {
      */
     public int arrived(String datasetId) {
         List<Observation> open = store.openFor(datasetId);
-        for (Observation o : open) {
+        for (int i = 0; i < open.size(); i++) {
+            Observation o = open.get(i);
             if (o.state() == ObservationState.WAITING) {
                 activateWithRetry(o.id(), false);
             } else if (o.state() == ObservationState.COMPLETE) {
@@ -201,8 +202,8 @@ public final class Observer {
         do {
             batch = store.due(clock.instant(), 100);
             progressed = false;
-            for (Observation o : batch) {
-                Outcome outcome = check(o.id());
+            for (int i = 0; i < batch.size(); i++) {
+                Outcome outcome = check(batch.get(i).id());
                 if (outcome != Outcome.NOT_DUE && outcome != Outcome.FINISHED && outcome != Outcome.NOT_FOUND) {
                     progressed = true;
                     ran++;

@@ -54,8 +54,8 @@ public final class OutboxRelay {
         do {
             Instant now = clock.instant();
             batch = outbox.claim(now, now.plus(lease), 50);
-            for (OutboxEntry entry : batch) {
-                if (deliver(entry)) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (deliver(batch.get(i))) {
                     delivered++;
                 }
             }
