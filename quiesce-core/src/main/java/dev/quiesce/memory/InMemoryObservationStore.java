@@ -52,7 +52,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
     }
 
-    private final Map<String, Stored> observations = new LinkedHashMap<>();
+    private final Map<String, Stored> observations;
     /**
      * The observation last handed out or written. The engine reads an observation right after an index
      * handed it out (a due check, the watcher of a dataset) and then writes it, so most lookups by id are
@@ -63,13 +63,33 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
      * The watching observations of each dataset, in creation order. A dataset has one or a few (a run
      * and the next one), so a short list beats a sorted map: nothing to allocate per entry, one cache line.
      */
-    private final Map<String, List<Stored>> watchingByDataset = new HashMap<>();
+    private final Map<String, List<Stored>> watchingByDataset;
     private final DueHeap<Stored> dueIndex = new DueHeap<>();
-    private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
+    private final Map<String, OutboxEntry> outbox;
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
     /** Reused by {@link #due}, under the lock. */
     private Stored[] dueBuffer = new Stored[0];
     private int created;
+
+    /** An empty store. */
+    public InMemoryObservationStore() {
+        this(0);
+    }
+
+    /**
+     * An empty store sized for about {@code expected} observations, so that filling it does not rehash
+     * its maps over and over (a simulation starts 10,000 observations at once, each with two events).
+     */
+    public InMemoryObservationStore(int expected) {
+        this.observations = new LinkedHashMap<>(capacityFor(expected));
+        this.watchingByDataset = new HashMap<>(capacityFor(expected));
+        this.outbox = new LinkedHashMap<>(capacityFor(2 * expected));
+    }
+
+    /** A hash map capacity that holds {@code n} entries without resizing. */
+    static int capacityFor(int n) {
+        return n <= 12 ? 16 : (int) Math.min(1 << 30, (long) Math.ceil(n / 0.75));
+    }
 
     @Override
     public synchronized boolean create(Observation observation) {

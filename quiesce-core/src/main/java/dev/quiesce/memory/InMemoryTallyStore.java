@@ -4,6 +4,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -20,7 +21,17 @@ import java.util.Set;
  */
 public final class InMemoryTallyStore implements TallyStore {
 
-    private final Map<String, DatasetTally> datasets = new HashMap<>();
+    private final Map<String, DatasetTally> datasets;
+
+    /** An empty store. */
+    public InMemoryTallyStore() {
+        this(0);
+    }
+
+    /** An empty store sized for about {@code expectedDatasets} datasets, so filling it does not rehash. */
+    public InMemoryTallyStore(int expectedDatasets) {
+        this.datasets = new HashMap<>(InMemoryObservationStore.capacityFor(expectedDatasets));
+    }
 
     @Override
     public synchronized Effect record(String datasetId, Arrival arrival) {
@@ -73,7 +84,12 @@ public final class InMemoryTallyStore implements TallyStore {
         private static final int FEW = 8;
 
         Tally tally = Tally.EMPTY;
+        /**
+         * The first keys with their hashes alongside: a new key is told apart from the others by the
+         * hash, without reading their strings (same-length keys would otherwise be compared byte by byte).
+         */
         private KeyState[] few = new KeyState[2];
+        private int[] hashes = new int[2];
         private int count;
         private Map<String, KeyState> many;
 
@@ -82,16 +98,19 @@ public final class InMemoryTallyStore implements TallyStore {
             if (many != null) {
                 return many.computeIfAbsent(key, KeyState::new);
             }
+            int hash = key.hashCode();
             for (int i = 0; i < count; i++) {
-                if (few[i].key.equals(key)) {
+                if (hashes[i] == hash && few[i].key.equals(key)) {
                     return few[i];
                 }
             }
             KeyState k = new KeyState(key);
             if (count < FEW) {
                 if (count == few.length) {
-                    few = java.util.Arrays.copyOf(few, FEW);
+                    few = Arrays.copyOf(few, FEW);
+                    hashes = Arrays.copyOf(hashes, FEW);
                 }
+                hashes[count] = hash;
                 few[count++] = k;
                 return k;
             }
@@ -100,6 +119,7 @@ public final class InMemoryTallyStore implements TallyStore {
                 many.put(few[i].key, few[i]);
             }
             few = null;
+            hashes = null;
             many.put(key, k);
             return k;
         }
