@@ -4,31 +4,35 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The due-check index of {@link InMemoryObservationStore}: a binary min-heap of entries ordered by due
- * time, then by creation number.
+ * The due-check index of {@link InMemoryObservationStore}: a min-heap of entries ordered by due time,
+ * then by creation number.
  *
  * <p>Why not a {@code TreeSet}: every check moves its observation's due time, which in a sorted tree
  * is a removal and an insertion, each a walk down the tree comparing {@code Instant}s held in nodes
- * all over the heap. Here the same move is one sift along a path of compact arrays: the keys are kept
- * as numbers in arrays parallel to the entries, and each entry's position in an array indexed by its
- * creation number, so a sift reads and writes only those arrays and touches no entry object. The
- * earliest entry is at index 0. What is due by a time is read in order with a second, small heap over
- * positions, so it costs in proportion to the answer, not to the number of observations. Not
- * thread-safe: the store's lock guards it.
+ * all over the heap. Here the same move is one sift along a path of compact arrays: each key is two
+ * numbers in one {@code long} array, each entry's position is kept in an array indexed by its creation
+ * number, so a sift touches no entry object. The heap is 4-ary: half as deep as a binary one, and the
+ * four children's keys lie side by side, so a check moved from the top to the bottom reads a few cache
+ * lines rather than one per level. The earliest entry is at index 0. What is due by a time is read in
+ * order with a second, small heap over positions, so it costs in proportion to the answer, not to the
+ * number of observations. Not thread-safe: the store's lock guards it.
  *
  * @param <E> the entries; each is identified by its creation number {@code 0, 1, 2, ...}
  */
 final class DueHeap<E> {
 
+    private static final int ARITY = 4;
+
     /** Creation number to heap position, -1 when not in the heap. */
     private int[] position = new int[16];
-    /** Per heap position: the entry, its creation number and its due time as epoch second and nano. */
-    private Object[] items = new Object[16];
-    private int[] seqs = new int[16];
-    private long[] seconds = new long[16];
-    private int[] nanos = new int[16];
-    /** The due times as given, so {@link #firstAt()} hands back the caller's own instant. */
-    private Instant[] ats = new Instant[16];
+    /**
+     * Per heap position {@code i}: at {@code 2i} the due time's epoch second, at {@code 2i + 1} its nano
+     * in the high half and the creation number in the low half, so comparing the pair compares (time,
+     * creation number).
+     */
+    private long[] keys = new long[32];
+    /** Per heap position {@code i}: the entry at {@code 2i}, its due time as given at {@code 2i + 1}. */
+    private Object[] slots = new Object[32];
     private int size;
     /** Scratch space for {@link #dueBy}, kept between calls. */
     private int[] frontier = new int[16];
@@ -48,7 +52,7 @@ final class DueHeap<E> {
 
     /** The earliest due time, or {@code null} when nothing is due ever. */
     Instant firstAt() {
-        return size == 0 ? null : ats[0];
+        return size == 0 ? null : (Instant) slots[1];
     }
 
     /**
@@ -69,40 +73,38 @@ final class DueHeap<E> {
             return;
         }
         long second = at.getEpochSecond();
-        int nano = at.getNano();
+        long low = (long) at.getNano() << 32 | (seq & 0xFFFF_FFFFL);
         if (i < 0) {
-            if (size == items.length) {
-                grow();
+            if (2 * size == keys.length) {
+                keys = Arrays.copyOf(keys, keys.length * 2);
+                slots = Arrays.copyOf(slots, slots.length * 2);
             }
-            i = size++;
-            store(i, entry, seq, second, nano, at);
-            siftUp(i);
+            siftUp(size++, second, low, entry, at);
             return;
         }
-        boolean earlier = compare(second, nano, seq, i) < 0;
-        store(i, entry, seq, second, nano, at);
-        if (earlier) {
-            siftUp(i);
+        if (compare(second, low, i) < 0) {
+            siftUp(i, second, low, entry, at);
         } else {
-            siftDown(i);
+            siftDown(i, second, low, entry, at);
         }
     }
 
     private void remove(int i) {
-        position[seqs[i]] = -1;
+        position[seqAt(i)] = -1;
         int last = --size;
         if (i != last) {
-            move(last, i);
-        }
-        items[last] = null;
-        ats[last] = null;
-        if (i != last) {
-            int moved = seqs[i];
-            siftDown(i);
-            if (position[moved] == i) {
-                siftUp(i);
+            long second = keys[2 * last];
+            long low = keys[2 * last + 1];
+            Object entry = slots[2 * last];
+            Object at = slots[2 * last + 1];
+            if (i > 0 && compare(second, low, (i - 1) / ARITY) < 0) {
+                siftUp(i, second, low, entry, at);
+            } else {
+                siftDown(i, second, low, entry, at);
             }
         }
+        slots[2 * last] = null;
+        slots[2 * last + 1] = null;
     }
 
     /**
@@ -113,7 +115,7 @@ final class DueHeap<E> {
     @SuppressWarnings("unchecked")
     int dueBy(Instant now, int limit, E[] out) {
         long s = now.getEpochSecond();
-        int n = now.getNano();
+        long n = now.getNano();
         if (size == 0 || limit <= 0 || isAfter(0, s, n)) {
             return 0;
         }
@@ -125,8 +127,9 @@ final class DueHeap<E> {
             int top = f[0];
             f[0] = f[--count];
             frontierDown(f, count);
-            out[taken++] = (E) items[top];
-            for (int child = 2 * top + 1; child <= 2 * top + 2 && child < size; child++) {
+            out[taken++] = (E) slots[2 * top];
+            int end = Math.min(size, ARITY * top + ARITY + 1);
+            for (int child = ARITY * top + 1; child < end; child++) {
                 if (!isAfter(child, s, n)) {
                     if (count == f.length) {
                         f = Arrays.copyOf(f, count * 2);
@@ -140,87 +143,77 @@ final class DueHeap<E> {
         return taken;
     }
 
-    private boolean isAfter(int i, long second, int nano) {
-        return seconds[i] > second || (seconds[i] == second && nanos[i] > nano);
+    private int seqAt(int i) {
+        return (int) keys[2 * i + 1];
+    }
+
+    private boolean isAfter(int i, long second, long nano) {
+        long s = keys[2 * i];
+        return s > second || (s == second && keys[2 * i + 1] >>> 32 > nano);
     }
 
     /** Compares a key with the one at position {@code j}. */
-    private int compare(long second, int nano, int seq, int j) {
-        if (second != seconds[j]) {
-            return second < seconds[j] ? -1 : 1;
+    private int compare(long second, long low, int j) {
+        long s = keys[2 * j];
+        if (second != s) {
+            return second < s ? -1 : 1;
         }
-        if (nano != nanos[j]) {
-            return nano < nanos[j] ? -1 : 1;
-        }
-        return Integer.compare(seq, seqs[j]);
+        return Long.compare(low, keys[2 * j + 1]);
     }
 
     private int comparePositions(int i, int j) {
-        return compare(seconds[i], nanos[i], seqs[i], j);
+        return compare(keys[2 * i], keys[2 * i + 1], j);
     }
 
-    private void store(int i, Object entry, int seq, long second, int nano, Instant at) {
-        items[i] = entry;
-        seqs[i] = seq;
-        seconds[i] = second;
-        nanos[i] = nano;
-        ats[i] = at;
-        position[seq] = i;
+    private void store(int i, long second, long low, Object entry, Object at) {
+        keys[2 * i] = second;
+        keys[2 * i + 1] = low;
+        slots[2 * i] = entry;
+        slots[2 * i + 1] = at;
+        position[(int) low] = i;
     }
 
     private void move(int from, int to) {
-        store(to, items[from], seqs[from], seconds[from], nanos[from], ats[from]);
+        store(to, keys[2 * from], keys[2 * from + 1], slots[2 * from], slots[2 * from + 1]);
     }
 
-    private void grow() {
-        int n = items.length * 2;
-        items = Arrays.copyOf(items, n);
-        seqs = Arrays.copyOf(seqs, n);
-        seconds = Arrays.copyOf(seconds, n);
-        nanos = Arrays.copyOf(nanos, n);
-        ats = Arrays.copyOf(ats, n);
-    }
-
-    private void siftUp(int i) {
-        Object entry = items[i];
-        int seq = seqs[i];
-        long second = seconds[i];
-        int nano = nanos[i];
-        Instant at = ats[i];
+    /** Puts a key at position {@code i}, or above it while it is earlier than its parent. */
+    private void siftUp(int i, long second, long low, Object entry, Object at) {
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (compare(second, nano, seq, parent) >= 0) {
+            int parent = (i - 1) / ARITY;
+            if (compare(second, low, parent) >= 0) {
                 break;
             }
             move(parent, i);
             i = parent;
         }
-        store(i, entry, seq, second, nano, at);
+        store(i, second, low, entry, at);
     }
 
-    private void siftDown(int i) {
-        Object entry = items[i];
-        int seq = seqs[i];
-        long second = seconds[i];
-        int nano = nanos[i];
-        Instant at = ats[i];
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < size && comparePositions(right, child) < 0) {
-                child = right;
-            }
-            if (compare(second, nano, seq, child) <= 0) {
+    /** Puts a key at position {@code i}, or below it while a child is earlier. */
+    private void siftDown(int i, long second, long low, Object entry, Object at) {
+        while (true) {
+            int first = ARITY * i + 1;
+            if (first >= size) {
                 break;
             }
-            move(child, i);
-            i = child;
+            int least = first;
+            int end = Math.min(size, first + ARITY);
+            for (int c = first + 1; c < end; c++) {
+                if (comparePositions(c, least) < 0) {
+                    least = c;
+                }
+            }
+            if (compare(second, low, least) <= 0) {
+                break;
+            }
+            move(least, i);
+            i = least;
         }
-        store(i, entry, seq, second, nano, at);
+        store(i, second, low, entry, at);
     }
 
-    // the frontier is a min-heap of positions in the arrays above, ordered by the keys there
+    // the frontier is a binary min-heap of positions in the arrays above, ordered by the keys there
 
     private void frontierUp(int[] f, int i) {
         int pos = f[i];

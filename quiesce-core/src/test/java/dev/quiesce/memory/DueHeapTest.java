@@ -29,11 +29,11 @@ class DueHeapTest {
         Random r = new Random(42);
         DueHeap<Item> heap = new DueHeap<>();
         List<Item> items = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1000; i++) {
             items.add(new Item(i));
         }
         Instant origin = Instant.parse("2024-05-01T00:00:00Z");
-        for (int step = 0; step < 20_000; step++) {
+        for (int step = 0; step < 50_000; step++) {
             Item it = items.get(r.nextInt(items.size()));
             // few distinct times, some with nanoseconds, so ties by creation order are exercised
             it.due = r.nextInt(5) == 0 ? null : origin.plusMillis(r.nextInt(50)).plusNanos(r.nextInt(3));
