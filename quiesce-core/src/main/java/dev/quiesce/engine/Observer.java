@@ -103,7 +103,10 @@ public final class Observer {
         Instant now = clock.instant();
         Observation fresh = Observation.start(id, datasetId, spec, notifierNames, now);
         if (store.create(fresh)) {
-            LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
+            if (LOG.isInfoEnabled()) {
+                // guarded: three arguments make an array, and the spec's text is built, per start
+                LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
+            }
             if (fresh.nextCheckAt() != null) {
                 scheduler.schedule(id, fresh.version(), fresh.nextCheckAt());
             }

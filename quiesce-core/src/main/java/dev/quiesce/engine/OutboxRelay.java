@@ -83,7 +83,10 @@ public final class OutboxRelay {
         try {
             notifier.deliver(entry.event());
             outbox.delivered(entry.key());
-            LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);
+            if (LOG.isDebugEnabled()) {
+                // guarded: an array and a boxed attempt per delivery otherwise
+                LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);
+            }
             return true;
         } catch (RuntimeException e) {
             fail(entry, attempt, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
