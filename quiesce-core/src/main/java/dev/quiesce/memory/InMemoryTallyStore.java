@@ -21,7 +21,14 @@ import java.util.Set;
  */
 public final class InMemoryTallyStore implements TallyStore {
 
-    private final Map<String, DatasetTally> datasets;
+    /**
+     * The datasets, in a hash table whose entries are the datasets themselves (chained through
+     * {@link DatasetTally#next}): a lookup goes from the slot straight to the dataset, one object fewer
+     * to fetch than a {@code HashMap} node and then its value. Every check reads a tally, and with
+     * 10,000 datasets each of those objects is a cache miss.
+     */
+    private DatasetTally[] table;
+    private int size;
 
     /** An empty store. */
     public InMemoryTallyStore() {
@@ -30,12 +37,12 @@ public final class InMemoryTallyStore implements TallyStore {
 
     /** An empty store sized for about {@code expectedDatasets} datasets, so filling it does not rehash. */
     public InMemoryTallyStore(int expectedDatasets) {
-        this.datasets = new HashMap<>(InMemoryObservationStore.capacityFor(expectedDatasets));
+        this.table = new DatasetTally[Integer.highestOneBit(InMemoryObservationStore.capacityFor(expectedDatasets) * 2 - 1)];
     }
 
     @Override
     public synchronized Effect record(String datasetId, Arrival arrival) {
-        DatasetTally d = datasets.computeIfAbsent(datasetId, k -> new DatasetTally());
+        DatasetTally d = findOrAdd(datasetId);
         KeyState k = d.keyState(arrival.key());
         if (!k.addToken(arrival.dedupeToken())) {
             return Effect.DUPLICATE;
@@ -48,8 +55,53 @@ public final class InMemoryTallyStore implements TallyStore {
 
     @Override
     public synchronized Tally tally(String datasetId) {
-        DatasetTally d = datasets.get(datasetId);
+        DatasetTally d = find(datasetId, spread(datasetId.hashCode()));
         return d == null ? Tally.EMPTY : d.tally;
+    }
+
+    /** {@code HashMap}'s spreading of the high bits into the low ones the slot index uses. */
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    private DatasetTally find(String datasetId, int hash) {
+        for (DatasetTally d = table[hash & (table.length - 1)]; d != null; d = d.next) {
+            if (d.hash == hash && (d.id == datasetId || d.id.equals(datasetId))) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private DatasetTally findOrAdd(String datasetId) {
+        int hash = spread(datasetId.hashCode());
+        DatasetTally d = find(datasetId, hash);
+        if (d != null) {
+            return d;
+        }
+        if (size >= table.length - (table.length >>> 2)) {
+            rehash();
+        }
+        d = new DatasetTally(datasetId, hash);
+        int slot = hash & (table.length - 1);
+        d.next = table[slot];
+        table[slot] = d;
+        size++;
+        return d;
+    }
+
+    private void rehash() {
+        DatasetTally[] old = table;
+        table = new DatasetTally[old.length * 2];
+        for (DatasetTally head : old) {
+            for (DatasetTally d = head; d != null; ) {
+                DatasetTally next = d.next;
+                int slot = d.hash & (table.length - 1);
+                d.next = table[slot];
+                table[slot] = d;
+                d = next;
+            }
+        }
     }
 
     /** One key of a dataset: its latest recorded version and every dedupe token recorded for it. */
@@ -83,6 +135,10 @@ public final class InMemoryTallyStore implements TallyStore {
     private static final class DatasetTally {
         private static final int FEW = 8;
 
+        final String id;
+        final int hash;
+        /** The next dataset in the same slot of the store's table. */
+        DatasetTally next;
         Tally tally = Tally.EMPTY;
         /**
          * The first keys with their hashes alongside: a new key is told apart from the others by the
@@ -92,6 +148,11 @@ public final class InMemoryTallyStore implements TallyStore {
         private int[] hashes = new int[2];
         private int count;
         private Map<String, KeyState> many;
+
+        DatasetTally(String id, int hash) {
+            this.id = id;
+            this.hash = hash;
+        }
 
         /** The state of a key, made empty on first sight. */
         KeyState keyState(String key) {
