@@ -10,6 +10,9 @@ public enum EventType {
     INCOMPLETE("dev.quiesce.observation.incomplete", ObservationState.INCOMPLETE),
     CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED);
 
+    /** {@link #values()} copies its array on every call; every transition looks its type up here. */
+    private static final EventType[] ALL = values();
+
     private final String cloudEventType;
     private final ObservationState state;
 
@@ -35,7 +38,7 @@ public enum EventType {
 
     /** The event type that leads into {@code state}. */
     public static EventType into(ObservationState state) {
-        for (EventType t : values()) {
+        for (EventType t : ALL) {
             if (t.state == state) {
                 return t;
             }

@@ -114,11 +114,15 @@ public final class Monitor {
 
     /** Records one arrival in every dataset it routes to; returns what recording did in each. */
     public List<Effect> accept(Arrival arrival) {
-        List<Effect> results = new ArrayList<>();
-        for (Router.Route route : router.route(arrival)) {
+        List<Router.Route> routes = router.route(arrival);
+        List<Effect> results = new ArrayList<>(routes.size());
+        for (Router.Route route : routes) {
             String datasetId = route.datasetId();
             Effect r = tallies.record(datasetId, arrival);
-            LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
+            if (LOG.isDebugEnabled()) {
+                // guarded: an array and a boxed size per arrival otherwise, logged or not
+                LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
+            }
             if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
                 startRun(route.dated() ? datasetId : runId(datasetId, arrival), datasetId);
             }

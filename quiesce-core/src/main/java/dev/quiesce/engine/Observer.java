@@ -46,6 +46,8 @@ public final class Observer {
     private final Clock clock;
     /** Only their names are used here: which events each wants is the relay's business. */
     private final List<Notifier> notifiers;
+    /** The notifiers' names, made once: every observation started without names of its own gets these. */
+    private final List<String> notifierNames;
     private final ExpectationStore expectations;
 
     public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
@@ -64,6 +66,7 @@ public final class Observer {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = List.copyOf(notifiers);
+        this.notifierNames = List.copyOf(this.notifiers.stream().map(Notifier::name).toList());
     }
 
     /** What one call to {@link #check} did. */
@@ -92,7 +95,7 @@ public final class Observer {
      * already has arrivals it is activated at once.
      */
     public Observation start(String id, String datasetId, PolicySpec spec) {
-        return start(id, datasetId, spec, notifiers.stream().map(Notifier::name).toList());
+        return start(id, datasetId, spec, notifierNames);
     }
 
     /** As {@link #start(String, String, PolicySpec)}, with the events going to the named notifiers. */
@@ -100,7 +103,10 @@ public final class Observer {
         Instant now = clock.instant();
         Observation fresh = Observation.start(id, datasetId, spec, notifierNames, now);
         if (store.create(fresh)) {
-            LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
+            if (LOG.isInfoEnabled()) {
+                // guarded: three arguments make an array, and the spec's text is built, per start
+                LOG.info("observation.started observation={} dataset={} policy=\"{}\"", id, datasetId, spec.text());
+            }
             if (fresh.nextCheckAt() != null) {
                 scheduler.schedule(id, fresh.version(), fresh.nextCheckAt());
             }
@@ -122,7 +128,8 @@ public final class Observer {
      */
     public int arrived(String datasetId) {
         List<Observation> open = store.openFor(datasetId);
-        for (Observation o : open) {
+        for (int i = 0; i < open.size(); i++) {
+            Observation o = open.get(i);
             if (o.state() == ObservationState.WAITING) {
                 activateWithRetry(o.id(), false);
             } else if (o.state() == ObservationState.COMPLETE) {
@@ -176,7 +183,7 @@ public final class Observer {
         if (o.nextCheckAt() == null || now.isBefore(o.nextCheckAt())) {
             return Outcome.NOT_DUE;
         }
-        if (expectedVersion != null && o.version() != expectedVersion) {
+        if (expectedVersion != null && o.version() != expectedVersion && LOG.isDebugEnabled()) {
             LOG.debug("observation.check_from_older_message observation={} messageVersion={} version={}",
                     id, expectedVersion, o.version());
         }
@@ -198,8 +205,8 @@ public final class Observer {
         do {
             batch = store.due(clock.instant(), 100);
             progressed = false;
-            for (Observation o : batch) {
-                Outcome outcome = check(o.id());
+            for (int i = 0; i < batch.size(); i++) {
+                Outcome outcome = check(batch.get(i).id());
                 if (outcome != Outcome.NOT_DUE && outcome != Outcome.FINISHED && outcome != Outcome.NOT_FOUND) {
                     progressed = true;
                     ran++;
@@ -251,8 +258,11 @@ public final class Observer {
                 ? expectations.of(o.datasetId()) : Expectations.NONE;
         Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared);
         Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy());
-        LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
-                o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
+        if (LOG.isDebugEnabled()) {
+            // guarded: six arguments mean an array and four boxed numbers per check even when nothing is logged
+            LOG.debug("observation.checked observation={} checks={} streak={} objects={} changeSeq={} verdict={}",
+                    o.id(), progress.checks(), progress.streak(), tally.objects(), tally.changeSeq(), v);
+        }
         Observation next;
         if (v instanceof Verdict.Wait) {
             next = o.checked(progress, ((Verdict.Wait) v).until());
@@ -286,7 +296,7 @@ public final class Observer {
         if (!commit(o.checked(o.progress(), next), tally)) {
             return Outcome.LOST_RACE;
         }
-        if (next == null) {
+        if (next == null && LOG.isInfoEnabled()) {
             LOG.info("observation.sealed observation={} dataset={} amendments={}", o.id(), o.datasetId(), o.amendments());
         }
         return Outcome.CHECKED;
@@ -348,9 +358,10 @@ public final class Observer {
 
     /** Writes the change and, when it is a transition, its event's outbox entries, in one step. */
     private boolean commit(Observation next, Tally tally, EventType type) {
-        List<OutboxEntry> entries = new ArrayList<>();
+        List<OutboxEntry> entries = List.of();
         LifecycleEvent event = null;
         if (type != null) {
+            entries = new ArrayList<>(next.notifiers().size());
             Instant at = type == EventType.LATE ? clock.instant()
                     : next.finishedAt() != null ? next.finishedAt() : next.activatedAt();
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
@@ -362,10 +373,13 @@ public final class Observer {
             }
         }
         if (!store.compareAndSet(next, entries)) {
-            LOG.debug("observation.race_lost observation={} version={}", next.id(), next.version() - 1);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("observation.race_lost observation={} version={}", next.id(), next.version() - 1);
+            }
             return false;
         }
-        if (event != null) {
+        if (event != null && LOG.isInfoEnabled()) {
+            // guarded: the arguments (a lower-cased name, boxed counters, an array) cost on every transition
             LOG.info("observation.{} observation={} dataset={} transition={} checks={} objects={} bytes={} reason=\"{}\"",
                     event.type().name().toLowerCase(java.util.Locale.ROOT), next.id(), next.datasetId(),
                     next.transitions(), next.progress().checks(), tally.objects(), tally.bytes(), next.reason());

@@ -54,8 +54,8 @@ public final class OutboxRelay {
         do {
             Instant now = clock.instant();
             batch = outbox.claim(now, now.plus(lease), 50);
-            for (OutboxEntry entry : batch) {
-                if (deliver(entry)) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (deliver(batch.get(i))) {
                     delivered++;
                 }
             }
@@ -83,7 +83,10 @@ public final class OutboxRelay {
         try {
             notifier.deliver(entry.event());
             outbox.delivered(entry.key());
-            LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);
+            if (LOG.isDebugEnabled()) {
+                // guarded: an array and a boxed attempt per delivery otherwise
+                LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);
+            }
             return true;
         } catch (RuntimeException e) {
             fail(entry, attempt, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -36,6 +36,10 @@ public final class Router {
 
     /** Every dataset tied for the longest matching prefix, or the arrival's bucket. */
     public List<Route> route(Arrival arrival) {
+        if (datasets.isEmpty()) {
+            // everything counted under its bucket, as the founding note does: no scan, no match list
+            return List.of(new Route(arrival.bucket(), false));
+        }
         int best = -1;
         List<Dataset> matched = new ArrayList<>();
         for (Dataset d : datasets) {

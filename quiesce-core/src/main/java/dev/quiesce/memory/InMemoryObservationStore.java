@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,8 +23,9 @@ import java.util.TreeSet;
  * <p>Besides the maps, three indexes are kept up to date on every write, because the engine asks
  * for them on every arrival and every wake-up and a scan would make those calls grow with the number
  * of observations ever stored (a simulation holds 10,000 at once): the watching observations of each
- * dataset, the due times of checks, and the due times of pending outbox entries. Ties keep the order
- * of a scan over the maps (creation order for observations, key order for outbox entries).
+ * dataset, the due times of checks (a {@link DueHeap}), and the due times of pending outbox entries.
+ * Ties keep the order of a scan over the maps (creation order for observations, key order for outbox
+ * entries).
  */
 public final class InMemoryObservationStore implements ObservationStore, Outbox {
 
@@ -34,21 +34,12 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
      * a write that changes neither the due time nor whether it is watching touches no index at all.
      */
     private static final class Stored {
-        final long seq;
+        final int seq;
         Observation observation;
 
-        Stored(Observation observation, long seq) {
-            this.observation = observation;
+        Stored(Observation observation, int seq) {
             this.seq = seq;
-        }
-    }
-
-    /** One entry of the due-check index; ordered by time, then creation (the holder is not compared). */
-    private record Due(Instant at, long seq, Stored stored) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = at.compareTo(o.at);
-            return c != 0 ? c : Long.compare(seq, o.seq);
+            this.observation = observation;
         }
     }
 
@@ -61,12 +52,44 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
     }
 
-    private final Map<String, Stored> observations = new LinkedHashMap<>();
-    private final Map<String, TreeMap<Long, Stored>> watchingByDataset = new HashMap<>();
-    private final TreeSet<Due> dueIndex = new TreeSet<>();
-    private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
+    private final Map<String, Stored> observations;
+    /**
+     * The observation last handed out or written. The engine reads an observation right after an index
+     * handed it out (a due check, the watcher of a dataset) and then writes it, so most lookups by id are
+     * for this one; observations are never removed, so the holder stays right for its id.
+     */
+    private Stored recent;
+    /**
+     * The watching observations of each dataset, in creation order. A dataset has one or a few (a run
+     * and the next one), so a short list beats a sorted map: nothing to allocate per entry, one cache line.
+     */
+    private final Map<String, List<Stored>> watchingByDataset;
+    private final DueHeap<Stored> dueIndex = new DueHeap<>();
+    private final Map<String, OutboxEntry> outbox;
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
-    private long created;
+    /** Reused by {@link #due}, under the lock. */
+    private Stored[] dueBuffer = new Stored[0];
+    private int created;
+
+    /** An empty store. */
+    public InMemoryObservationStore() {
+        this(0);
+    }
+
+    /**
+     * An empty store sized for about {@code expected} observations, so that filling it does not rehash
+     * its maps over and over (a simulation starts 10,000 observations at once, each with two events).
+     */
+    public InMemoryObservationStore(int expected) {
+        this.observations = new LinkedHashMap<>(capacityFor(expected));
+        this.watchingByDataset = new HashMap<>(capacityFor(expected));
+        this.outbox = new LinkedHashMap<>(capacityFor(2 * expected));
+    }
+
+    /** A hash map capacity that holds {@code n} entries without resizing. */
+    static int capacityFor(int n) {
+        return n <= 12 ? 16 : (int) Math.min(1 << 30, (long) Math.ceil(n / 0.75));
+    }
 
     @Override
     public synchronized boolean create(Observation observation) {
@@ -75,8 +98,9 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         Stored s = new Stored(observation, created++);
         observations.put(observation.id(), s);
+        recent = s;
         if (observation.nextCheckAt() != null) {
-            dueIndex.add(new Due(observation.nextCheckAt(), s.seq, s));
+            dueIndex.set(s.seq, s, observation.nextCheckAt());
         }
         if (observation.watching()) {
             watch(s);
@@ -86,13 +110,25 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized Optional<Observation> find(String id) {
-        Stored s = observations.get(id);
+        Stored s = lookup(id);
         return s == null ? Optional.empty() : Optional.of(s.observation);
+    }
+
+    private Stored lookup(String id) {
+        Stored r = recent;
+        if (r != null && r.observation.id().equals(id)) {
+            return r;
+        }
+        r = observations.get(id);
+        if (r != null) {
+            recent = r;
+        }
+        return r;
     }
 
     @Override
     public synchronized boolean compareAndSet(Observation next, List<OutboxEntry> entries) {
-        Stored s = observations.get(next.id());
+        Stored s = lookup(next.id());
         if (s == null) {
             throw new ObservationNotFoundException(next.id());
         }
@@ -102,12 +138,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
         s.observation = next;
         if (!java.util.Objects.equals(old.nextCheckAt(), next.nextCheckAt())) {
-            if (old.nextCheckAt() != null) {
-                dueIndex.remove(new Due(old.nextCheckAt(), s.seq, s));
-            }
-            if (next.nextCheckAt() != null) {
-                dueIndex.add(new Due(next.nextCheckAt(), s.seq, s));
-            }
+            dueIndex.set(s.seq, s, next.nextCheckAt());
         }
         boolean moved = !old.datasetId().equals(next.datasetId());
         if (old.watching() && (moved || !next.watching())) {
@@ -116,22 +147,34 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         if (next.watching() && (moved || !old.watching())) {
             watch(s);
         }
-        for (OutboxEntry e : entries) {
-            if (!outbox.containsKey(e.key())) {
-                putEntry(null, e);
+        for (int i = 0; i < entries.size(); i++) {
+            OutboxEntry e = entries.get(i);
+            String key = e.key();
+            if (!outbox.containsKey(key)) {
+                putEntry(null, e, key);
             }
         }
         return true;
     }
 
     private void watch(Stored s) {
-        watchingByDataset.computeIfAbsent(s.observation.datasetId(), k -> new TreeMap<>()).put(s.seq, s);
+        List<Stored> watching = watchingByDataset.computeIfAbsent(s.observation.datasetId(), k -> new ArrayList<>(2));
+        int i = watching.size();
+        while (i > 0 && watching.get(i - 1).seq > s.seq) {
+            i--;
+        }
+        watching.add(i, s);
     }
 
     private void unwatch(String datasetId, Stored s) {
-        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        List<Stored> watching = watchingByDataset.get(datasetId);
         if (watching != null) {
-            watching.remove(s.seq);
+            for (int i = 0; i < watching.size(); i++) {
+                if (watching.get(i) == s) {
+                    watching.remove(i);
+                    break;
+                }
+            }
             if (watching.isEmpty()) {
                 watchingByDataset.remove(datasetId);
             }
@@ -140,32 +183,46 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<Observation> due(Instant now, int limit) {
-        List<Observation> result = new ArrayList<>();
-        for (Due d : dueIndex) {
-            if (d.at.isAfter(now) || result.size() >= limit) {
-                break;
-            }
-            result.add(d.stored.observation);
+        // no more can be due than are in the index, however large the limit asked for
+        int most = Math.min(limit, dueIndex.size());
+        if (dueBuffer.length < most) {
+            dueBuffer = new Stored[Math.max(most, 2 * dueBuffer.length)];
         }
-        return List.copyOf(result);
+        int n = dueIndex.dueBy(now, most, dueBuffer);
+        if (n == 0) {
+            return List.of();
+        }
+        recent = dueBuffer[0];
+        if (n == 1) {
+            return List.of(recent.observation);
+        }
+        Observation[] result = new Observation[n];
+        for (int i = 0; i < n; i++) {
+            result[i] = dueBuffer[i].observation;
+        }
+        return List.of(result);
     }
 
     @Override
     public synchronized Optional<Instant> nextDueAt() {
-        return dueIndex.isEmpty() ? Optional.empty() : Optional.of(dueIndex.first().at);
+        return Optional.ofNullable(dueIndex.firstAt());
     }
 
     @Override
     public synchronized List<Observation> openFor(String datasetId) {
-        TreeMap<Long, Stored> watching = watchingByDataset.get(datasetId);
+        List<Stored> watching = watchingByDataset.get(datasetId);
         if (watching == null) {
             return List.of();
         }
-        List<Observation> result = new ArrayList<>(watching.size());
-        for (Stored s : watching.values()) {
-            result.add(s.observation);
+        recent = watching.get(0);
+        if (watching.size() == 1) {
+            return List.of(recent.observation);
         }
-        return List.copyOf(result);
+        Observation[] result = new Observation[watching.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = watching.get(i).observation;
+        }
+        return List.of(result);
     }
 
     @Override
@@ -180,18 +237,26 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
 
     @Override
     public synchronized List<OutboxEntry> claim(Instant now, Instant leaseUntil, int limit) {
-        List<OutboxEntry> claimed = new ArrayList<>();
-        for (Iterator<Pending> it = pendingIndex.iterator(); it.hasNext() && claimed.size() < limit; ) {
+        if (pendingIndex.isEmpty() || pendingIndex.first().at.isAfter(now)) {
+            return List.of();
+        }
+        List<Pending> taken = new ArrayList<>();
+        for (Iterator<Pending> it = pendingIndex.iterator(); it.hasNext() && taken.size() < limit; ) {
             Pending p = it.next();
             if (p.at.isAfter(now)) {
                 break;
             }
-            claimed.add(outbox.get(p.key));
+            taken.add(p);
         }
-        for (OutboxEntry e : claimed) {
-            putEntry(e, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()));
+        OutboxEntry[] claimed = new OutboxEntry[taken.size()];
+        for (int i = 0; i < claimed.length; i++) {
+            String key = taken.get(i).key;
+            OutboxEntry e = outbox.get(key);
+            claimed[i] = e;
+            putEntry(e, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()),
+                    key);
         }
-        return List.copyOf(claimed);
+        return List.of(claimed);
     }
 
     @Override
@@ -229,17 +294,20 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         if (e == null) {
             throw new IllegalArgumentException("no outbox entry " + key);
         }
-        putEntry(e, f.apply(e));
+        putEntry(e, f.apply(e), key);
     }
 
-    /** Stores an outbox entry, keeping the pending index in step with it. */
-    private void putEntry(OutboxEntry old, OutboxEntry now) {
+    /**
+     * Stores an outbox entry under its key (given, since {@link OutboxEntry#key()} builds a new string
+     * each time), keeping the pending index in step with it.
+     */
+    private void putEntry(OutboxEntry old, OutboxEntry now, String key) {
         if (old != null && old.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.remove(new Pending(old.nextAttemptAt(), old.key()));
+            pendingIndex.remove(new Pending(old.nextAttemptAt(), key));
         }
-        outbox.put(now.key(), now);
+        outbox.put(key, now);
         if (now.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.add(new Pending(now.nextAttemptAt(), now.key()));
+            pendingIndex.add(new Pending(now.nextAttemptAt(), key));
         }
     }
 }

@@ -212,8 +212,9 @@ public final class Simulator {
     static RunResult play(Traffic traffic, Workload workload, String policyText, PolicySpec spec, int run) {
         int datasets = traffic.datasets();
         VirtualClock clock = VirtualClock.at(ORIGIN);
-        CountingTallyStore tallies = new CountingTallyStore(new InMemoryTallyStore());
-        InMemoryObservationStore raw = new InMemoryObservationStore();
+        // sized for the run's datasets up front: growing maps of 10,000 entries rehash them again and again
+        CountingTallyStore tallies = new CountingTallyStore(new InMemoryTallyStore(datasets));
+        InMemoryObservationStore raw = new InMemoryObservationStore(datasets);
         CountingObservationStore store = new CountingObservationStore(raw);
         long[] messages = new long[1];
         Scheduler scheduler = (id, version, dueAt) -> messages[0]++;
@@ -291,7 +292,7 @@ public final class Simulator {
             lastVisible[d] = traffic.lastVisibleMillis(d);
             quietGaps[d] = traffic.longestQuietGapMillis(d);
             Optional<Observation> o = raw.find(traffic.bucket(d));
-            checks[d] = o.map(x -> x.progress().checks()).orElse(0L);
+            checks[d] = o.isPresent() ? o.get().progress().checks() : 0;
             endings[d] = recorder.endings[d] == null ? RunResult.Ending.UNFINISHED : recorder.endings[d];
         }
         return new RunResult(workload.name(), policyText, run, recorder.completedAt, endings, lastVisible, checks,
