@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * shared), the ground truth is known in advance, and the generation is paid once per run, not once
  * per policy. Generation is itself a discrete-event simulation: producers' batches and Firehose's
  * interval flushes are events on an {@link EventQueue}; size flushes happen at the batch that fills
- * the buffer.
+ * the buffer. It also holds what exact completion needs: the records in each object, and every
+ * producer's declarations (open at its start, close with the records it sent when it returns).
  *
  * <p>Times are milliseconds from {@link Simulator#ORIGIN}. Dataset {@code i} lives in bucket
  * {@code d<i>}. Instances are immutable once generated and thread-safe.
