@@ -1,5 +1,7 @@
 package dev.quiesce;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,19 +18,43 @@ public record Expectations(List<Expectation> producers) {
         producers = List.copyOf(producers);
     }
 
+    // plain loops rather than streams: an exact policy asks these on every arrival and declaration
+
     /** How many producers have closed. */
     public long closedCount() {
-        return producers.stream().filter(Expectation::closed).count();
+        long n = 0;
+        for (int i = 0; i < producers.size(); i++) {
+            if (producers.get(i).closed()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The producers that opened and have not closed. */
     public List<String> stillOpen() {
-        return producers.stream().filter(e -> !e.closed()).map(Expectation::producerId).toList();
+        List<String> open = null;
+        for (int i = 0; i < producers.size(); i++) {
+            Expectation e = producers.get(i);
+            if (!e.closed()) {
+                if (open == null) {
+                    open = new ArrayList<>();
+                }
+                open.add(e.producerId());
+            }
+        }
+        return open == null ? List.of() : Collections.unmodifiableList(open);
     }
 
     /** Whether no closed producer declared a count in this unit (they only said they were done). */
     public boolean noneDeclared(Sent.Unit unit) {
-        return producers.stream().filter(Expectation::closed).allMatch(e -> e.sent().in(unit) == Sent.UNKNOWN);
+        for (int i = 0; i < producers.size(); i++) {
+            Expectation e = producers.get(i);
+            if (e.closed() && e.sent().in(unit) != Sent.UNKNOWN) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -65,7 +65,9 @@ public final class Monitor {
      */
     public void opened(String datasetId, String producerId) {
         if (requireExpectations().open(datasetId, producerId, clock.instant())) {
-            LOG.info("producer.opened dataset={} producer={}", datasetId, producerId);
+            if (LOG.isInfoEnabled()) {
+                LOG.info("producer.opened dataset={} producer={}", datasetId, producerId);
+            }
             observer.declared(datasetId);
         }
     }
@@ -78,8 +80,11 @@ public final class Monitor {
      */
     public void closed(String datasetId, String producerId, Sent sent) {
         if (requireExpectations().close(datasetId, producerId, sent, clock.instant())) {
-            LOG.info("producer.closed dataset={} producer={} records={} bytes={} objects={}",
-                    datasetId, producerId, sent.records(), sent.bytes(), sent.objects());
+            if (LOG.isInfoEnabled()) {
+                // guarded: five arguments mean an array and three boxed counts per close, logged or not
+                LOG.info("producer.closed dataset={} producer={} records={} bytes={} objects={}",
+                        datasetId, producerId, sent.records(), sent.bytes(), sent.objects());
+            }
             observer.declared(datasetId);
         } else {
             LOG.debug("producer.close_repeated dataset={} producer={}", datasetId, producerId);

@@ -76,13 +76,13 @@ public final class OutboxRelay {
             return false;
         }
         if (!notifier.accepts(entry.event())) {
-            outbox.delivered(entry.key());
+            outbox.delivered(entry);
             LOG.debug("notify.skipped event={} notifier={} reason=not_wanted", entry.event().id(), entry.notifier());
             return false;
         }
         try {
             notifier.deliver(entry.event());
-            outbox.delivered(entry.key());
+            outbox.delivered(entry);
             if (LOG.isDebugEnabled()) {
                 // guarded: an array and a boxed attempt per delivery otherwise
                 LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);

@@ -13,33 +13,51 @@ import java.util.Map;
 /** An {@link ExpectationStore} in memory: for tests, simulations and single-run commands. Thread-safe. */
 public final class InMemoryExpectationStore implements ExpectationStore {
 
-    private final Map<String, Map<String, Expectation>> datasets = new HashMap<>();
+    /** One dataset's declarations, by producer in the order they came. */
+    private static final class Declared {
+        final Map<String, Expectation> producers = new LinkedHashMap<>();
+        /**
+         * The declarations as last handed out, {@code null} once one changed: an exact policy reads
+         * them at every check, and declarations change far less often than checks run.
+         */
+        Expectations snapshot;
+    }
+
+    private final Map<String, Declared> datasets = new HashMap<>();
 
     @Override
     public synchronized boolean open(String datasetId, String producerId, Instant at) {
-        Map<String, Expectation> producers = datasets.computeIfAbsent(datasetId, k -> new LinkedHashMap<>());
-        if (producers.containsKey(producerId)) {
+        Declared d = datasets.computeIfAbsent(datasetId, k -> new Declared());
+        if (d.producers.containsKey(producerId)) {
             return false;
         }
-        producers.put(producerId, new Expectation(datasetId, producerId, at, null, Sent.NOTHING_DECLARED));
+        d.producers.put(producerId, new Expectation(datasetId, producerId, at, null, Sent.NOTHING_DECLARED));
+        d.snapshot = null;
         return true;
     }
 
     @Override
     public synchronized boolean close(String datasetId, String producerId, Sent sent, Instant at) {
-        Map<String, Expectation> producers = datasets.computeIfAbsent(datasetId, k -> new LinkedHashMap<>());
-        Expectation current = producers.get(producerId);
+        Declared d = datasets.computeIfAbsent(datasetId, k -> new Declared());
+        Expectation current = d.producers.get(producerId);
         if (current != null && current.closed()) {
             return false;
         }
         Instant opened = current == null ? at : current.openedAt();
-        producers.put(producerId, new Expectation(datasetId, producerId, opened, at, sent));
+        d.producers.put(producerId, new Expectation(datasetId, producerId, opened, at, sent));
+        d.snapshot = null;
         return true;
     }
 
     @Override
     public synchronized Expectations of(String datasetId) {
-        Map<String, Expectation> producers = datasets.get(datasetId);
-        return producers == null ? Expectations.NONE : new Expectations(new ArrayList<>(producers.values()));
+        Declared d = datasets.get(datasetId);
+        if (d == null) {
+            return Expectations.NONE;
+        }
+        if (d.snapshot == null) {
+            d.snapshot = new Expectations(new ArrayList<>(d.producers.values()));
+        }
+        return d.snapshot;
     }
 }

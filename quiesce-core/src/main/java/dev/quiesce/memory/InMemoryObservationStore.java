@@ -43,8 +43,23 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
         }
     }
 
-    /** One entry of the pending-outbox index, in {@link #claim} order. */
-    private record Pending(Instant at, String key) implements Comparable<Pending> {
+    /**
+     * An outbox entry's place: its key, made once (since {@link OutboxEntry#key()} builds a new string
+     * each time), and its current state. The pending index and the last claim hold the slot, so
+     * claiming and marking delivered reach the entry without a lookup by key in a map of every entry
+     * ever written (two per observation).
+     */
+    private static final class Slot {
+        final String key;
+        OutboxEntry entry;
+
+        Slot(String key) {
+            this.key = key;
+        }
+    }
+
+    /** One entry of the pending-outbox index, in {@link #claim} order (its slot does not take part). */
+    private record Pending(Instant at, String key, Slot slot) implements Comparable<Pending> {
         @Override
         public int compareTo(Pending o) {
             int c = at.compareTo(o.at);
@@ -65,7 +80,10 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
      */
     private final Map<String, List<Stored>> watchingByDataset;
     private final DueHeap<Stored> dueIndex = new DueHeap<>();
-    private final Map<String, OutboxEntry> outbox;
+    private final Map<String, Slot> outbox;
+    /** What the latest {@link #claim} handed out and the slots they are in, for {@link #delivered(OutboxEntry)}. */
+    private OutboxEntry[] lastClaimed = new OutboxEntry[0];
+    private Slot[] lastClaimedSlots = new Slot[0];
     private final TreeSet<Pending> pendingIndex = new TreeSet<>();
     /** Reused by {@link #due}, under the lock. */
     private Stored[] dueBuffer = new Stored[0];
@@ -151,7 +169,9 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
             OutboxEntry e = entries.get(i);
             String key = e.key();
             if (!outbox.containsKey(key)) {
-                putEntry(null, e, key);
+                Slot slot = new Slot(key);
+                outbox.put(key, slot);
+                putEntry(slot, e);
             }
         }
         return true;
@@ -249,19 +269,43 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
             taken.add(p);
         }
         OutboxEntry[] claimed = new OutboxEntry[taken.size()];
+        Slot[] slots = new Slot[claimed.length];
         for (int i = 0; i < claimed.length; i++) {
-            String key = taken.get(i).key;
-            OutboxEntry e = outbox.get(key);
+            Slot slot = taken.get(i).slot;
+            OutboxEntry e = slot.entry;
             claimed[i] = e;
-            putEntry(e, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()),
-                    key);
+            slots[i] = slot;
+            putEntry(slot, new OutboxEntry(e.event(), e.notifier(), e.status(), e.attempts(), leaseUntil, e.lastError()));
         }
+        lastClaimed = claimed;
+        lastClaimedSlots = slots;
         return List.of(claimed);
     }
 
     @Override
     public synchronized void delivered(String key) {
-        update(key, e -> new OutboxEntry(e.event(), e.notifier(), OutboxEntry.Status.DELIVERED, e.attempts() + 1,
+        Slot slot = outbox.get(key);
+        if (slot == null) {
+            throw new IllegalArgumentException("no outbox entry " + key);
+        }
+        markDelivered(slot);
+    }
+
+    /** As {@link #delivered(String)}; an entry of the latest claim is found without building its key. */
+    @Override
+    public synchronized void delivered(OutboxEntry claimed) {
+        for (int i = 0; i < lastClaimed.length; i++) {
+            if (lastClaimed[i] == claimed) {
+                markDelivered(lastClaimedSlots[i]);
+                return;
+            }
+        }
+        delivered(claimed.key());
+    }
+
+    private void markDelivered(Slot slot) {
+        OutboxEntry e = slot.entry;
+        putEntry(slot, new OutboxEntry(e.event(), e.notifier(), OutboxEntry.Status.DELIVERED, e.attempts() + 1,
                 e.nextAttemptAt(), e.lastError()));
     }
 
@@ -279,6 +323,7 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     @Override
     public synchronized List<OutboxEntry> entriesOf(String observationId) {
         return outbox.values().stream()
+                .map(s -> s.entry)
                 .filter(e -> e.event().observationId().equals(observationId))
                 .sorted(Comparator.comparingInt((OutboxEntry e) -> e.event().transition()).thenComparing(OutboxEntry::notifier))
                 .toList();
@@ -290,24 +335,22 @@ public final class InMemoryObservationStore implements ObservationStore, Outbox 
     }
 
     private void update(String key, java.util.function.UnaryOperator<OutboxEntry> f) {
-        OutboxEntry e = outbox.get(key);
-        if (e == null) {
+        Slot slot = outbox.get(key);
+        if (slot == null) {
             throw new IllegalArgumentException("no outbox entry " + key);
         }
-        putEntry(e, f.apply(e), key);
+        putEntry(slot, f.apply(slot.entry));
     }
 
-    /**
-     * Stores an outbox entry under its key (given, since {@link OutboxEntry#key()} builds a new string
-     * each time), keeping the pending index in step with it.
-     */
-    private void putEntry(OutboxEntry old, OutboxEntry now, String key) {
+    /** Puts an entry in its slot, keeping the pending index in step with it. */
+    private void putEntry(Slot slot, OutboxEntry now) {
+        OutboxEntry old = slot.entry;
         if (old != null && old.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.remove(new Pending(old.nextAttemptAt(), key));
+            pendingIndex.remove(new Pending(old.nextAttemptAt(), slot.key, slot));
         }
-        outbox.put(key, now);
+        slot.entry = now;
         if (now.status() == OutboxEntry.Status.PENDING) {
-            pendingIndex.add(new Pending(now.nextAttemptAt(), key));
+            pendingIndex.add(new Pending(now.nextAttemptAt(), slot.key, slot));
         }
     }
 }

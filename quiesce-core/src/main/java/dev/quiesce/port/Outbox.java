@@ -23,6 +23,14 @@ public interface Outbox {
     /** Marks an entry delivered, counting the delivering attempt: its attempts grow by one. */
     void delivered(String key);
 
+    /**
+     * As {@link #delivered(String)}, for an entry as {@link #claim} returned it: a store may find it
+     * without building and looking up its key.
+     */
+    default void delivered(OutboxEntry claimed) {
+        delivered(claimed.key());
+    }
+
     /** Records a failed attempt; the entry is tried again at {@code retryAt}. */
     void retryLater(String key, int attempts, Instant retryAt, String error);
 

@@ -88,6 +88,12 @@ final class CountingObservationStore implements ObservationStore, Outbox {
     }
 
     @Override
+    public void delivered(OutboxEntry claimed) {
+        writes++;
+        delegate.delivered(claimed);
+    }
+
+    @Override
     public void retryLater(String key, int attempts, Instant retryAt, String error) {
         writes++;
         delegate.retryLater(key, attempts, retryAt, error);
