@@ -39,8 +39,11 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An S3-compatible server for tests (S3Proxy, in process, objects in memory) that also sends the
@@ -169,12 +172,31 @@ public final class S3Server implements AutoCloseable {
         private static final ObjectMapper JSON = new ObjectMapper();
         /** S3Proxy keeps a stub blob per open multipart upload; clients never see it, so S3 would not report it. */
         private static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
+        /**
+         * S3Proxy's NIO2 store writes a put to {@code <key>-<random UUID>} and then moves it into place, and
+         * a listing made during the write shows that file; S3 lists an object only once it is whole.
+         */
+        private static final java.util.regex.Pattern WRITE_IN_PROGRESS = java.util.regex.Pattern.compile(
+                ".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         private final Consumer<String> events;
         private final AtomicLong sequencer = new AtomicLong(0x5F1A_0000_0000L);
 
         NotifyingBlobStore(BlobStore delegate, Consumer<String> events) {
             super(delegate);
             this.events = events;
+        }
+
+        @Override
+        public ListObjectsV2Response list(ListObjectsV2Request request) {
+            ListObjectsV2Response response = super.list(request);
+            java.util.List<S3Object> whole = response.contents().stream()
+                    .filter(o -> !WRITE_IN_PROGRESS.matcher(o.key()).matches())
+                    .toList();
+            if (whole.size() == response.contents().size()) {
+                return response;
+            }
+            return response.toBuilder().contents(whole)
+                    .keyCount(whole.size() + response.commonPrefixes().size()).build();
         }
 
         @Override
