@@ -104,16 +104,16 @@ public final class Adaptive implements Policy {
         double sd = Math.max(g.stdDevMillis(), minStdDev.toMillis());
         long crossing = crossingMillis(mean, sd);
         if (hint == null) {
-            return Math.max(crossing, (long) Math.ceil(g.maxMillis() * floorFactor));
+            return Math.max(crossing, largestGapFloor(g));
         }
         long buffered = bufferedMillis();
         if (flowing(g)) {
             // the data is still flowing: a buffer may hold the rest until its interval expires
-            return Math.max(crossing, Math.max(buffered, (long) Math.ceil(g.maxMillis() * floorFactor)));
+            return Math.max(crossing, Math.max(buffered, largestGapFloor(g)));
         }
         // the last object ended an interval-long gap: a buffer drained, and gaps of that length are
         // explained by the hint, so only gaps longer than the buffering allows set a floor
-        long floor = g.maxMillis() > buffered ? (long) Math.ceil(g.maxMillis() * floorFactor) : 0;
+        long floor = g.maxMillis() > buffered ? largestGapFloor(g) : 0;
         return Math.max(crossing, floor);
     }
 
@@ -124,6 +124,10 @@ public final class Adaptive implements Policy {
      */
     private boolean flowing(GapStats g) {
         return g.lastGapMillis() < hint.toMillis() * 9 / 10 || g.lastObjectsFullSize();
+    }
+
+    private long largestGapFloor(GapStats g) {
+        return (long) Math.ceil(g.maxMillis() * floorFactor);
     }
 
     private long bufferedMillis() {
