@@ -1,5 +1,6 @@
 package dev.quiesce.app.cli;
 
+import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.sim.Report;
 import dev.quiesce.sim.Simulator;
 import dev.quiesce.sim.Workload;
@@ -79,8 +80,12 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Workload> workloads = SimulateCommand.workloads(workload, scenario);
-        Workload w = workloads.get(0);
+        if ("all".equals(scenario)) {
+            // settings are recommended for one stream: the fastest safe one on a catalog is no stream's
+            throw new InvalidConfigurationException("tune recommends settings for one workload: give --scenario NAME"
+                    + " or --workload FILE, not 'all'");
+        }
+        Workload w = SimulateCommand.workloads(workload, scenario).get(0);
         Map<String, List<String>> grid = grid(w.firehose() == null ? null : w.firehose().bufferInterval());
         List<String> all = grid.values().stream().flatMap(List::stream).toList();
         Report report = Simulator.builder().policies(all).runs(runs).seed(seed).build().run(w).report();

@@ -75,5 +75,9 @@ class SimulateCommandTest {
             assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(q.stderr()).contains("unknown policy 'sometimes'");
         }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "tune", "--scenario", "all")) {
+            assertThat(q.exitCode(LIMIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr()).contains("tune recommends settings for one workload");
+        }
     }
 }
