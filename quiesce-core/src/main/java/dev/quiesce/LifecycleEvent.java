@@ -84,6 +84,8 @@ public record LifecycleEvent(
         m.put("changeSeq", Long.toString(tally.changeSeq()));
         putIfPresent(m, "firstArrival", tally.firstArrival());
         putIfPresent(m, "lastArrival", tally.lastArrival());
+        putIfPresent(m, "lastSeen", tally.lastSeen());
+        m.put("digest", KeyDigest.format(tally.digest()));
         m.put("checks", Long.toString(checks));
         m.put("reason", reason);
         m.put("startedAt", startedAt.toString());
@@ -108,7 +110,9 @@ public record LifecycleEvent(
                     Long.parseLong(m.get("changeSeq")),
                     instantOrNull(m.get("firstArrival")),
                     instantOrNull(m.get("lastArrival")),
-                    m.containsKey("records") ? Long.parseLong(m.get("records")) : 0);
+                    m.containsKey("records") ? Long.parseLong(m.get("records")) : 0,
+                    instantOrNull(m.get("lastSeen")),
+                    m.containsKey("digest") ? KeyDigest.parse(m.get("digest")) : 0);
             return new LifecycleEvent(
                     m.get("id"),
                     EventType.valueOf(m.get("type")),

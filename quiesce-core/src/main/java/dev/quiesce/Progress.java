@@ -33,12 +33,16 @@ public record Progress(long checks, int streak, long lastSeenSeq, GapStats gaps)
 
     /**
      * As {@link #afterCheck(long)}, also learning the gap when the tally changed. Gaps are measured
-     * between the times checks saw the changes, not the storage event times: what matters is when data
-     * became visible, and a late-delivered event must not look as if it arrived long ago.
+     * between the times the monitor saw the changes ({@link Tally#lastSeen}, else the check's time), not
+     * the storage event times: what matters is when data became visible, and a late-delivered event must
+     * not look as if it arrived long ago.
      */
     public Progress afterCheck(Tally tally, java.time.Instant now) {
         Progress p = afterCheck(tally.changeSeq());
-        return tally.changeSeq() == lastSeenSeq ? p
-                : new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(now, tally.objects(), tally.bytes()));
+        if (tally.changeSeq() == lastSeenSeq) {
+            return p;
+        }
+        java.time.Instant seen = tally.lastSeen() != null && tally.lastSeen().isBefore(now) ? tally.lastSeen() : now;
+        return new Progress(p.checks, p.streak, p.lastSeenSeq, gaps.observe(seen, tally.objects(), tally.bytes()));
     }
 }

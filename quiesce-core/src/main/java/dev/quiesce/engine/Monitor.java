@@ -8,6 +8,7 @@ import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.TallyStore;
 import dev.quiesce.port.TallyStore.Effect;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -120,10 +121,11 @@ public final class Monitor {
     /** Records one arrival in every dataset it routes to; returns what recording did in each. */
     public List<Effect> accept(Arrival arrival) {
         List<Router.Route> routes = router.route(arrival);
+        Instant seenAt = clock.instant();
         List<Effect> results = new ArrayList<>(routes.size());
         for (Router.Route route : routes) {
             String datasetId = route.datasetId();
-            Effect r = tallies.record(datasetId, arrival);
+            Effect r = tallies.record(datasetId, arrival, seenAt);
             if (LOG.isDebugEnabled()) {
                 // guarded: an array and a boxed size per arrival otherwise, logged or not
                 LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);

@@ -343,7 +343,8 @@ public final class Observer {
         if (deadline.isPresent() && deadline.get().isBefore(first)) {
             first = deadline.get();
         }
-        return transition(o.activate(now, first, tally.changeSeq(), now), tally);
+        Instant seen = tally.lastSeen() != null && tally.lastSeen().isBefore(now) ? tally.lastSeen() : now;
+        return transition(o.activate(now, first, tally.changeSeq(), seen), tally);
     }
 
     /** Writes a change within a state: progress and the next check. */

@@ -4,6 +4,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,7 +42,7 @@ public final class InMemoryTallyStore implements TallyStore {
     }
 
     @Override
-    public synchronized Effect record(String datasetId, Arrival arrival) {
+    public synchronized Effect record(String datasetId, Arrival arrival, Instant seenAt) {
         DatasetTally d = findOrAdd(datasetId);
         KeyState k = d.keyState(arrival.key());
         if (!k.addToken(arrival.dedupeToken())) {
@@ -49,7 +50,7 @@ public final class InMemoryTallyStore implements TallyStore {
         }
         Counting.Change c = Counting.apply(k.latest, arrival);
         k.latest = c.latest();
-        d.tally = Counting.add(d.tally, c, arrival.eventTime());
+        d.tally = Counting.add(d.tally, c, arrival.eventTime(), seenAt);
         return c.effect();
     }
 

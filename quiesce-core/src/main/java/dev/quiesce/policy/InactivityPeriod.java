@@ -11,9 +11,10 @@ import java.util.Objects;
 /**
  * Completes once nothing has arrived for {@code period}, as Airflow's S3KeysUnchangedSensor does.
  *
- * <p>Rather than poking on a fixed interval, the next check is due exactly at
- * {@code lastArrival + period}: the earliest moment completion is possible. Instances are immutable
- * and thread-safe.
+ * <p>Quiet is measured from when the monitor last <em>saw</em> a distinct arrival ({@link Tally#lastSeen}),
+ * never from storage's event times: a backlog of late notifications is lag, not silence. Rather than
+ * poking on a fixed interval, the next check is due exactly at {@code lastSeen + period}: the earliest
+ * moment completion is possible. Instances are immutable and thread-safe.
  */
 public final class InactivityPeriod implements Policy {
 
@@ -38,12 +39,12 @@ public final class InactivityPeriod implements Policy {
 
     @Override
     public Instant firstCheckAt(Instant activatedAt, Tally tally) {
-        return tally.lastArrival() == null ? activatedAt.plus(period) : tally.lastArrival().plus(period);
+        return tally.lastActivity() == null ? activatedAt.plus(period) : tally.lastActivity().plus(period);
     }
 
     @Override
     public Verdict decide(Check check) {
-        Instant last = check.tally().lastArrival() == null ? check.activatedAt() : check.tally().lastArrival();
+        Instant last = check.tally().lastActivity() == null ? check.activatedAt() : check.tally().lastActivity();
         Instant quietAt = last.plus(period);
         if (!check.now().isBefore(quietAt)) {
             return new Verdict.Complete("no arrival for " + Durations.format(Duration.between(last, check.now()))

@@ -1,6 +1,7 @@
 package dev.quiesce.port;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyDigest;
 import dev.quiesce.Tally;
 import dev.quiesce.port.TallyStore.Effect;
 import java.time.Instant;
@@ -26,8 +27,10 @@ public final class Counting {
      * @param removals change in removal events
      * @param latest the key's latest version afterwards
      * @param records change in counted records of present objects
+     * @param digest what to add (mod 2<sup>64</sup>) to the {@link dev.quiesce.KeyDigest key-set digest}
      */
-    public record Change(Effect effect, long objects, long bytes, long removals, Arrival latest, long records) {
+    public record Change(Effect effect, long objects, long bytes, long removals, Arrival latest, long records,
+                         long digest) {
     }
 
     private static long counted(Arrival a) {
@@ -40,25 +43,30 @@ public final class Counting {
     public static Change apply(Arrival current, Arrival arrival) {
         boolean removal = arrival.kind() == Arrival.Kind.REMOVED;
         if (current != null && Arrival.VERSION_ORDER.compare(arrival, current) < 0) {
-            return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current, 0);
+            return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current, 0, 0);
         }
         boolean present = current != null && current.kind() == Arrival.Kind.CREATED;
+        long digest = KeyDigest.of(arrival) - KeyDigest.of(current);
         if (removal) {
             return present
-                    ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival, -counted(current))
-                    : new Change(Effect.REMOVED, 0, 0, 1, arrival, 0);
+                    ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival, -counted(current), digest)
+                    : new Change(Effect.REMOVED, 0, 0, 1, arrival, 0, digest);
         }
         return present
                 ? new Change(Effect.OVERWRITTEN, 0, arrival.size() - current.size(), 0, arrival,
-                        counted(arrival) - counted(current))
-                : new Change(Effect.CREATED, 1, arrival.size(), 0, arrival, counted(arrival));
+                        counted(arrival) - counted(current), digest)
+                : new Change(Effect.CREATED, 1, arrival.size(), 0, arrival, counted(arrival), digest);
     }
 
-    /** The tally after a new arrival's change: counters moved, sequence + 1, first/last arrival widened. */
-    public static Tally add(Tally t, Change c, Instant eventTime) {
+    /**
+     * The tally after a new arrival's change: counters moved, sequence + 1, first/last event time widened,
+     * last seen moved on to {@code seenAt} (never back: clocks of processes sharing a store differ).
+     */
+    public static Tally add(Tally t, Change c, Instant eventTime, Instant seenAt) {
         Instant first = t.firstArrival() == null || eventTime.isBefore(t.firstArrival()) ? eventTime : t.firstArrival();
         Instant last = t.lastArrival() == null || eventTime.isAfter(t.lastArrival()) ? eventTime : t.lastArrival();
+        Instant seen = t.lastSeen() == null || seenAt.isAfter(t.lastSeen()) ? seenAt : t.lastSeen();
         return new Tally(t.objects() + c.objects(), t.bytes() + c.bytes(), t.removals() + c.removals(),
-                t.changeSeq() + 1, first, last, t.records() + c.records());
+                t.changeSeq() + 1, first, last, t.records() + c.records(), seen, t.digest() + c.digest());
     }
 }

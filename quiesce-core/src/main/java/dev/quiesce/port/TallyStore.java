@@ -2,6 +2,7 @@ package dev.quiesce.port;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.Tally;
+import java.time.Instant;
 
 /**
  * Keeps each dataset's {@link Tally} durable and counts arrivals idempotently.
@@ -12,7 +13,10 @@ import dev.quiesce.Tally;
  *   <li>a creation for a key already present is an overwrite: a change, not a new object;
  *   <li>a removal takes the object away and counts a removal;
  *   <li>the result does not depend on the order arrivals come in: per key the latest version by
- *       {@link Arrival#VERSION_ORDER} wins.
+ *       {@link Arrival#VERSION_ORDER} wins (S3 sequencers when both events carry one, else event time);
+ *   <li>every distinct arrival, even one older than its key's latest version, moves the change sequence
+ *       and the seen time; a redelivery moves neither;
+ *   <li>the {@link dev.quiesce.KeyDigest digest} covers exactly the present keys at their latest versions.
  * </ul>
  * Implementations are thread-safe; recording is atomic per arrival.
  */
@@ -21,8 +25,11 @@ public interface TallyStore {
     /**
      * Records one arrival into a dataset's tally and says what it did. It does not return the tally:
      * on a sharded store that would cost a read of every shard per arrival.
+     *
+     * @param seenAt when the monitor received the arrival, on its own clock: a distinct arrival moves the
+     *     tally's {@link Tally#lastSeen} to it, a redelivery does not
      */
-    Effect record(String datasetId, Arrival arrival);
+    Effect record(String datasetId, Arrival arrival, Instant seenAt);
 
     /** The dataset's tally; {@link Tally#EMPTY} when nothing was recorded. */
     Tally tally(String datasetId);

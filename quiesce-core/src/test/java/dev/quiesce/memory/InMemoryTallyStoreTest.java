@@ -23,8 +23,8 @@ class InMemoryTallyStoreTest extends TallyStoreContract {
         for (int d = 0; d < 2000; d++) {
             for (int k = 0; k <= d % 12; k++) {
                 // a fresh string each time, so lookups cannot rely on identity
-                store.record(new String("ds" + d), Arrival.created("b", "key-" + k, 10, t, "tok-" + k));
-                store.record("ds" + d, Arrival.created("b", "key-" + k, 10, t, "tok-" + k));
+                store.record(new String("ds" + d), Arrival.created("b", "key-" + k, 10, t, "tok-" + k), SEEN);
+                store.record("ds" + d, Arrival.created("b", "key-" + k, 10, t, "tok-" + k), SEEN);
             }
         }
         for (int d = 0; d < 2000; d++) {

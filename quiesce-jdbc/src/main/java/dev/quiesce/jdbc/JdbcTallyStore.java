@@ -1,6 +1,7 @@
 package dev.quiesce.jdbc;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyDigest;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -24,6 +26,9 @@ import java.util.Objects;
  */
 public final class JdbcTallyStore implements TallyStore {
 
+    /** Marks a tally whose digest is not yet computed (a row from before digests). */
+    private static final Tally UNKNOWN_DIGEST = new Tally(0, 0, 0, 0, null, null);
+
     private final Session session;
     private final Dialect dialect;
 
@@ -33,20 +38,22 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     @Override
-    public Effect record(String datasetId, Arrival arrival) {
+    public Effect record(String datasetId, Arrival arrival, Instant seenAt) {
         Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(arrival, "arrival");
+        Objects.requireNonNull(seenAt, "seenAt");
         return session.write("record arrival", c -> {
             if (!markSeen(c, datasetId, arrival)) {
                 return Effect.DUPLICATE;
             }
             Arrival current = latestVersion(c, datasetId, arrival.key());
             Counting.Change change = Counting.apply(current, arrival);
+            // read before the key's new version is saved: a digest computed now must not include it yet
+            Tally before = readWithDigest(c, datasetId);
             if (change.latest() != current) {
                 saveLatestVersion(c, datasetId, change.latest());
             }
-            Tally next = Counting.add(read(c, datasetId), change, arrival.eventTime());
-            save(c, datasetId, next);
+            save(c, datasetId, Counting.add(before, change, arrival.eventTime(), seenAt));
             return change.effect();
         });
     }
@@ -54,7 +61,15 @@ public final class JdbcTallyStore implements TallyStore {
     @Override
     public Tally tally(String datasetId) {
         Objects.requireNonNull(datasetId, "datasetId");
-        return session.read("read tally", c -> read(c, datasetId));
+        Tally t = session.read("read tally", c -> read(c, datasetId));
+        if (t != UNKNOWN_DIGEST) {
+            return t;
+        }
+        return session.write("compute digest", c -> {
+            Tally read = readWithDigest(c, datasetId);
+            save(c, datasetId, read);
+            return read;
+        });
     }
 
     /** Adds the (key, token) pair to the seen set; {@code false} when it was already there. */
@@ -69,8 +84,8 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     private Arrival latestVersion(Connection c, String datasetId, String key) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token, records"
-                + " FROM key_version WHERE dataset_id = ? AND object_key = ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token, records,"
+                + " sequencer, version FROM key_version WHERE dataset_id = ? AND object_key = ?")) {
             p.setString(1, datasetId);
             p.setString(2, key);
             try (ResultSet rs = p.executeQuery()) {
@@ -79,18 +94,19 @@ public final class JdbcTallyStore implements TallyStore {
                 }
                 return new Arrival(Arrival.Kind.valueOf(rs.getString("kind")), rs.getString("bucket"), key,
                         rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"),
-                        rs.getLong("records"));
+                        rs.getLong("records"), rs.getString("sequencer"), rs.getString("version"));
             }
         }
     }
 
     private void saveLatestVersion(Connection c, String datasetId, Arrival a) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO key_version"
-                + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token, records)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token, records, sequencer, version)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id, object_key) DO UPDATE SET kind = excluded.kind,"
                 + " bucket = excluded.bucket, size = excluded.size, event_time = excluded.event_time,"
-                + " dedupe_token = excluded.dedupe_token, records = excluded.records")) {
+                + " dedupe_token = excluded.dedupe_token, records = excluded.records,"
+                + " sequencer = excluded.sequencer, version = excluded.version")) {
             p.setString(1, datasetId);
             p.setString(2, a.key());
             p.setString(3, a.kind().name());
@@ -99,13 +115,34 @@ public final class JdbcTallyStore implements TallyStore {
             dialect.setInstant(p, 6, a.eventTime());
             p.setString(7, a.dedupeToken());
             p.setLong(8, a.records());
+            p.setString(9, a.sequencer());
+            p.setString(10, a.version());
             p.executeUpdate();
         }
     }
 
+    /** The tally, or {@link #UNKNOWN_DIGEST} when its digest predates digests and must be computed. */
     private Tally read(Connection c, String datasetId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT digest IS NULL AS unknown FROM tally WHERE dataset_id = ?")) {
+            p.setString(1, datasetId);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next() && rs.getBoolean("unknown")) {
+                    return UNKNOWN_DIGEST;
+                }
+            }
+        }
+        return readCounters(c, datasetId);
+    }
+
+    /** The tally, its digest computed first if it predates digests. */
+    private Tally readWithDigest(Connection c, String datasetId) throws SQLException {
+        Tally t = read(c, datasetId);
+        return t != UNKNOWN_DIGEST ? t : withDigest(c, datasetId, readCounters(c, datasetId));
+    }
+
+    private Tally readCounters(Connection c, String datasetId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT objects, bytes, removals, change_seq,"
-                + " first_arrival, last_arrival, records FROM tally WHERE dataset_id = ?")) {
+                + " first_arrival, last_arrival, records, last_seen, digest FROM tally WHERE dataset_id = ?")) {
             p.setString(1, datasetId);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
@@ -113,19 +150,36 @@ public final class JdbcTallyStore implements TallyStore {
                 }
                 return new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
                         rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
-                        dialect.getInstant(rs, "last_arrival"), rs.getLong("records"));
+                        dialect.getInstant(rs, "last_arrival"), rs.getLong("records"),
+                        dialect.getInstant(rs, "last_seen"), rs.getLong("digest"));
             }
         }
     }
 
+    /** A tally recorded before digests were kept, with its digest computed from the keys' latest versions. */
+    private static Tally withDigest(Connection c, String datasetId, Tally t) throws SQLException {
+        long digest = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT object_key, size, version FROM key_version"
+                + " WHERE dataset_id = ? AND kind = 'CREATED'")) {
+            p.setString(1, datasetId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    digest += KeyDigest.of(rs.getString("object_key"), rs.getString("version"), rs.getLong("size"));
+                }
+            }
+        }
+        return new Tally(t.objects(), t.bytes(), t.removals(), t.changeSeq(), t.firstArrival(), t.lastArrival(),
+                t.records(), t.lastSeen(), digest);
+    }
+
     private void save(Connection c, String datasetId, Tally t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO tally"
-                + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival, records)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival, records,"
+                + " last_seen, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id) DO UPDATE SET objects = excluded.objects, bytes = excluded.bytes,"
                 + " removals = excluded.removals, change_seq = excluded.change_seq,"
                 + " first_arrival = excluded.first_arrival, last_arrival = excluded.last_arrival,"
-                + " records = excluded.records")) {
+                + " records = excluded.records, last_seen = excluded.last_seen, digest = excluded.digest")) {
             p.setString(1, datasetId);
             p.setLong(2, t.objects());
             p.setLong(3, t.bytes());
@@ -134,6 +188,8 @@ public final class JdbcTallyStore implements TallyStore {
             dialect.setInstant(p, 6, t.firstArrival());
             dialect.setInstant(p, 7, t.lastArrival());
             p.setLong(8, t.records());
+            dialect.setInstant(p, 9, t.lastSeen());
+            p.setLong(10, t.digest());
             p.executeUpdate();
         }
     }

@@ -135,7 +135,17 @@ enum Sqlite implements Dialect {
                     "ALTER TABLE observation ADD COLUMN gap_objects INTEGER NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_bytes INTEGER NOT NULL DEFAULT 0",
                     "ALTER TABLE observation ADD COLUMN gap_last_object_bytes INTEGER NOT NULL DEFAULT -1",
-                    "ALTER TABLE observation ADD COLUMN gap_largest_object_bytes INTEGER NOT NULL DEFAULT 0")));
+                    "ALTER TABLE observation ADD COLUMN gap_largest_object_bytes INTEGER NOT NULL DEFAULT 0")),
+            new Migration("seen time, key-set digest and S3 order", List.of(
+                    // silence is measured from when the monitor saw an arrival; rows written before this
+                    // had only event times, the best estimate there is
+                    "ALTER TABLE tally ADD COLUMN last_seen TEXT",
+                    "UPDATE tally SET last_seen = last_arrival",
+                    // NULL: not yet computed for a tally written before digests; the store fills it in from
+                    // key_version on first read
+                    "ALTER TABLE tally ADD COLUMN digest INTEGER",
+                    "ALTER TABLE key_version ADD COLUMN sequencer TEXT",
+                    "ALTER TABLE key_version ADD COLUMN version TEXT")));
 
     @Override
     public String label() {

@@ -28,7 +28,7 @@ final class RecordArrivals {
             int from = Integer.parseInt(args[2]);
             int to = Integer.parseInt(args[3]);
             for (int k = from; k < to; k++) {
-                store.record(args[1], Arrival.created("bucket", "key-" + k, k, T0.plusSeconds(k), "tok-" + k));
+                store.record(args[1], Arrival.created("bucket", "key-" + k, k, T0.plusSeconds(k), "tok-" + k), T0);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiesce.Arrival;
 import dev.quiesce.EventType;
 import dev.quiesce.Expectation;
+import dev.quiesce.KeyDigest;
 import dev.quiesce.LifecycleEvent;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationState;
@@ -66,7 +67,7 @@ class SqliteDatabaseTest {
         Path file = databases.newFile();
         Observation done;
         try (SqliteDatabase db = SqliteDatabase.open(file)) {
-            db.tallyStore().record("events", Arrival.created("bucket", "a", 10, T0, "s1"));
+            db.tallyStore().record("events", Arrival.created("bucket", "a", 10, T0, "s1"), T0);
             ObservationStore store = db.observationStore();
             Observation o = Observation.start("obs-1", "events", PolicySpec.parse("stable window=2 delay=constant:30s deadline=2h"), T0);
             store.create(o);
@@ -78,8 +79,9 @@ class SqliteDatabaseTest {
             store.compareAndSet(done, List.of(OutboxEntry.pending(e, "webhook")));
         }
         SqliteDatabase again = databases.open(file);
-        assertThat(again.tallyStore().tally("events")).isEqualTo(new Tally(1, 10, 0, 1, T0, T0));
-        assertThat(again.tallyStore().record("events", Arrival.created("bucket", "a", 10, T0, "s1")).counted())
+        assertThat(again.tallyStore().tally("events")).isEqualTo(new Tally(1, 10, 0, 1, T0, T0, 0, T0,
+                KeyDigest.of("a", null, 10)));
+        assertThat(again.tallyStore().record("events", Arrival.created("bucket", "a", 10, T0, "s1"), T0).counted())
                 .as("redelivery after reopening").isFalse();
         assertThat(again.observationStore().find("obs-1")).contains(done);
         assertThat(again.observationStore().entriesOf("obs-1")).extracting(OutboxEntry::key)
@@ -118,24 +120,33 @@ class SqliteDatabaseTest {
                     + " '2024-04-01T00:00:00.000000000Z')");
             s.execute("INSERT INTO tally VALUES ('events', 1, 10, 0, 1, '2024-05-01T00:00:00.000000000Z',"
                     + " '2024-05-01T00:00:00.000000000Z')");
+            s.execute("INSERT INTO key_version VALUES ('events', 'a', 'CREATED', 'bucket', 10,"
+                    + " '2024-05-01T00:00:00.000000000Z', 's1')");
         }
 
         SqliteDatabase db = databases.open(file);
 
-        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(6);
-        assertThat(db.schemaVersion()).isEqualTo(6);
+        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(7);
+        assertThat(db.schemaVersion()).isEqualTo(7);
         assertThat(query(file, "SELECT applied_at FROM schema_version WHERE version = 1"))
                 .as("version 1's row is left alone").isEqualTo("2024-04-01T00:00:00.000000000Z");
         assertThat(query(file, "SELECT description FROM schema_version WHERE version = 2")).isEqualTo("producer declarations");
         assertThat(query(file, "SELECT description FROM schema_version WHERE version = 3")).isEqualTo("late data");
-        assertThat(db.tallyStore().tally("events")).isEqualTo(new Tally(1, 10, 0, 1, T0, T0));
+        assertThat(db.tallyStore().tally("events"))
+                .as("seen time taken from the event time, digest computed from the keys kept")
+                .isEqualTo(new Tally(1, 10, 0, 1, T0, T0, 0, T0, KeyDigest.of("a", null, 10)));
+        assertThat(db.tallyStore().record("events", Arrival.created("bucket", "b", 5, T0, "s2").withVersion("e:5"),
+                T0.plusSeconds(7))).isEqualTo(dev.quiesce.port.TallyStore.Effect.CREATED);
+        assertThat(db.tallyStore().tally("events").digest())
+                .isEqualTo(KeyDigest.of("a", null, 10) + KeyDigest.of("b", "e:5", 5));
+        assertThat(db.tallyStore().tally("events").lastSeen()).isEqualTo(T0.plusSeconds(7));
         assertThat(db.expectationStore().open("events", "p1", T0)).isTrue();
         assertThat(db.expectationStore().close("events", "p1", new Sent(5, 50, 1), T0.plusSeconds(1))).isTrue();
         assertThat(db.expectationStore().of("events").producers()).containsExactly(
                 new Expectation("events", "p1", T0, T0.plusSeconds(1), new Sent(5, 50, 1)));
         SqliteDatabase again = databases.open(file);
         assertThat(again.expectationStore().of("events").closedCount()).as("after reopening the upgraded file").isEqualTo(1);
-        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("6");
+        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("7");
     }
 
     @Test

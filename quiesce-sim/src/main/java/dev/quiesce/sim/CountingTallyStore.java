@@ -20,9 +20,9 @@ final class CountingTallyStore implements TallyStore {
     }
 
     @Override
-    public Effect record(String datasetId, Arrival arrival) {
+    public Effect record(String datasetId, Arrival arrival, java.time.Instant seenAt) {
         writes++;
-        return delegate.record(datasetId, arrival);
+        return delegate.record(datasetId, arrival, seenAt);
     }
 
     @Override

@@ -456,7 +456,7 @@ public final class DirectorySource implements ArrivalSource {
             eventTime = previous.eventTime.plusNanos(1);
             token = fileToken + "/" + eventTime;
         }
-        Arrival arrival = Arrival.created(bucket, key, attrs.size(), eventTime, token);
+        Arrival arrival = Arrival.created(bucket, key, attrs.size(), eventTime, token).withVersion(fileToken);
         if (countRecords) {
             try (InputStream in = Files.newInputStream(root.resolve(key))) {
                 arrival = arrival.withRecords(RecordCounter.count(key, in));

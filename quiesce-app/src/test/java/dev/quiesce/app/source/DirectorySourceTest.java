@@ -183,7 +183,7 @@ class DirectorySourceTest {
         write("a.csv", "abc", T1);
         DirectorySource source = source().build();
         InMemoryTallyStore store = new InMemoryTallyStore();
-        Consumer<Arrival> sink = a -> store.record("ds", a);
+        Consumer<Arrival> sink = a -> store.record("ds", a, a.eventTime());
         source.scanOnce(sink);
         Files.move(dir.resolve("a.csv"), dir.resolve("a.csv.bak.tmp"));
         source.scanOnce(sink);
@@ -202,7 +202,7 @@ class DirectorySourceTest {
     void storeFedBySourceAgreesWithTheDirectoryAfterChurn() throws IOException {
         DirectorySource source = source().build();
         InMemoryTallyStore store = new InMemoryTallyStore();
-        Consumer<Arrival> sink = a -> store.record("ds", a);
+        Consumer<Arrival> sink = a -> store.record("ds", a, a.eventTime());
         write("a.csv", "aaaa", T1);
         write("b/b.csv", "bb", T1);
         source.scanOnce(sink);

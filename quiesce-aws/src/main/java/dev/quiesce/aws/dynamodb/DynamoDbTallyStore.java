@@ -12,6 +12,7 @@ import dev.quiesce.StoreException;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +45,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * <p><b>Items.</b> The partition key {@code pk} is {@code <datasetId>#<shard>}; an object key goes to shard
  * {@code hash(key) mod shards}, so a busy dataset writes to many partitions, not one. A shard item holds
  * the shard's counters ({@code objects}, {@code bytes}, {@code removals}, {@code changeSeq},
- * {@code firstArrival}, {@code lastArrival}) and, in the map {@code keys}, one entry per object key seen
- * (named by a 128-bit digest of the key): the latest version's kind, size, event time and dedupe token,
+ * {@code firstArrival}, {@code lastArrival}, {@code lastSeen} on the monitor's clock, and {@code digest}, the
+ * shard's share of the key-set digest) and, in the map {@code keys}, one entry per object key seen
+ * (named by a 128-bit digest of the key): the latest version's kind, size, event time, dedupe token, S3
+ * sequencer and listing version when known,
  * the number of distinct versions seen, and the set of 96-bit digests of every token seen for the key.
  *
  * <p><b>Counting.</b> Recording reads the key's entry (a consistent, projected {@code GetItem}), applies
@@ -93,6 +96,10 @@ public final class DynamoDbTallyStore implements TallyStore {
     private static final String KEY_RECORDS = "c";
     private static final String FIRST = "firstArrival";
     private static final String LAST = "lastArrival";
+    /** When a monitor last recorded a distinct arrival into the shard, on its own clock. */
+    private static final String SEEN_AT = "lastSeen";
+    /** The shard's part of the key-set digest: a sum DynamoDB never wraps, taken mod 2^64 when read. */
+    private static final String DIGEST = "digest";
     // fields of a key entry
     private static final String KIND = "k";
     private static final String SIZE = "s";
@@ -100,6 +107,8 @@ public final class DynamoDbTallyStore implements TallyStore {
     private static final String TOKEN = "v";
     private static final String VERSIONS = "n";
     private static final String SEEN = "d";
+    private static final String SEQUENCER = "q";
+    private static final String LISTING_VERSION = "w";
 
     private static final int KEY_DIGEST_BYTES = 16;
     private static final int TOKEN_DIGEST_BYTES = 12;
@@ -159,9 +168,10 @@ public final class DynamoDbTallyStore implements TallyStore {
     }
 
     @Override
-    public Effect record(String datasetId, Arrival arrival) {
+    public Effect record(String datasetId, Arrival arrival, Instant seenAt) {
         Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(arrival, "arrival");
+        Objects.requireNonNull(seenAt, "seenAt");
         String keyDigest = Values.digest(arrival.key(), KEY_DIGEST_BYTES);
         String pk = shardKey(datasetId, shardOf(keyDigest));
         String tokenDigest = Values.digest(arrival.dedupeToken(), TOKEN_DIGEST_BYTES);
@@ -181,7 +191,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             }
             Counting.Change change = Counting.apply(entry == null ? null : versionOf(entry, arrival), arrival);
             if (write(pk, keyDigest, entry, change, tokenDigest, eventTime, arrival.eventTime(),
-                    instantOf(item.get(FIRST)), instantOf(item.get(LAST)))) {
+                    instantOf(item.get(FIRST)), instantOf(item.get(LAST)), seenAt, instantOf(item.get(SEEN_AT)))) {
                 LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId, arrival.key(),
                         arrival.size(), change.effect(), attempt);
                 return change.effect();
@@ -202,6 +212,8 @@ public final class DynamoDbTallyStore implements TallyStore {
         long records = 0;
         Instant first = null;
         Instant last = null;
+        Instant seen = null;
+        BigInteger digest = BigInteger.ZERO;
         for (Map<String, AttributeValue> item : readShards(datasetId)) {
             objects += longOf(item.get(OBJECTS));
             bytes += longOf(item.get(BYTES));
@@ -210,6 +222,13 @@ public final class DynamoDbTallyStore implements TallyStore {
             records += item.get(RECORDS) == null ? 0 : longOf(item.get(RECORDS));
             Instant f = instantOf(item.get(FIRST));
             Instant l = instantOf(item.get(LAST));
+            Instant sa = instantOf(item.get(SEEN_AT));
+            if (sa != null && (seen == null || sa.isAfter(seen))) {
+                seen = sa;
+            }
+            if (item.get(DIGEST) != null) {
+                digest = digest.add(new BigInteger(item.get(DIGEST).n()));
+            }
             if (f != null && (first == null || f.isBefore(first))) {
                 first = f;
             }
@@ -217,7 +236,10 @@ public final class DynamoDbTallyStore implements TallyStore {
                 last = l;
             }
         }
-        return changeSeq == 0 ? Tally.EMPTY : new Tally(objects, bytes, removals, changeSeq, first, last, records);
+        // shards written before seen times were kept have only event times
+        Instant lastSeen = seen != null ? seen : last;
+        return changeSeq == 0 ? Tally.EMPTY
+                : new Tally(objects, bytes, removals, changeSeq, first, last, records, lastSeen, digest.longValue());
     }
 
     /** The shard an object key's digest belongs to. */
@@ -261,9 +283,9 @@ public final class DynamoDbTallyStore implements TallyStore {
         GetItemResponse r;
         try {
             r = client.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk))).consistentRead(true)
-                    .projectionExpression("#pk, #keys.#k, #first, #last")
+                    .projectionExpression("#pk, #keys.#k, #first, #last, #seen")
                     .expressionAttributeNames(Map.of("#pk", PK, "#keys", KEYS, "#k", keyDigest, "#first", FIRST,
-                            "#last", LAST)));
+                            "#last", LAST, "#seen", SEEN_AT)));
         } catch (SdkException e) {
             throw failure("GetItem (tally shard " + pk + ")", table, e);
         }
@@ -284,12 +306,14 @@ public final class DynamoDbTallyStore implements TallyStore {
         Arrival.Kind kind = "R".equals(entry.get(KIND).s()) ? Arrival.Kind.REMOVED : Arrival.Kind.CREATED;
         return new Arrival(kind, arrival.bucket(), arrival.key(), longOf(entry.get(SIZE)),
                 instantOf(entry.get(TIME)), entry.get(TOKEN).s(),
-                entry.get(KEY_RECORDS) == null ? Arrival.UNCOUNTED : longOf(entry.get(KEY_RECORDS)));
+                entry.get(KEY_RECORDS) == null ? Arrival.UNCOUNTED : longOf(entry.get(KEY_RECORDS)),
+                Values.stringOf(entry, SEQUENCER), Values.stringOf(entry, LISTING_VERSION));
     }
 
     /** One conditional update: the key's new entry plus the counter deltas. {@code false} on a lost race. */
     private boolean write(String pk, String keyDigest, Map<String, AttributeValue> entry, Counting.Change change,
-                          String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last) {
+                          String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last,
+                          Instant seenAt, Instant lastSeen) {
         Arrival latest = change.latest();
         Set<String> seen = new LinkedHashSet<>(entry == null ? List.of() : entry.get(SEEN).ss());
         seen.add(tokenDigest);
@@ -302,6 +326,12 @@ public final class DynamoDbTallyStore implements TallyStore {
         }
         next.put(TIME, instant(latest.eventTime()));
         next.put(TOKEN, s(latest.dedupeToken()));
+        if (latest.sequencer() != null) {
+            next.put(SEQUENCER, s(latest.sequencer()));
+        }
+        if (latest.version() != null) {
+            next.put(LISTING_VERSION, s(latest.version()));
+        }
         next.put(VERSIONS, n(versions + 1));
         next.put(SEEN, AttributeValue.fromSs(new ArrayList<>(seen)));
 
@@ -314,6 +344,7 @@ public final class DynamoDbTallyStore implements TallyStore {
         names.put("#r", REMOVALS);
         names.put("#c", CHANGE_SEQ);
         names.put("#rc", RECORDS);
+        names.put("#dg", DIGEST);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":rc", n(change.records()));
         values.put(":entry", AttributeValue.fromM(next));
@@ -321,6 +352,7 @@ public final class DynamoDbTallyStore implements TallyStore {
         values.put(":b", n(change.bytes()));
         values.put(":r", n(change.removals()));
         values.put(":one", n(1));
+        values.put(":dg", n(change.digest()));
         StringBuilder set = new StringBuilder("SET #keys.#k = :entry");
         StringBuilder condition = new StringBuilder("attribute_exists(#pk)");
         if (entry == null) {
@@ -342,7 +374,13 @@ public final class DynamoDbTallyStore implements TallyStore {
             set.append(", #last = :t");
             condition.append(" AND (attribute_not_exists(#last) OR #last < :t)");
         }
-        String update = set + " ADD #o :o, #b :b, #r :r, #c :one, #rc :rc";
+        if (lastSeen == null || seenAt.isAfter(lastSeen)) {
+            names.put("#seen", SEEN_AT);
+            values.put(":seen", instant(seenAt));
+            set.append(", #seen = :seen");
+            condition.append(" AND (attribute_not_exists(#seen) OR #seen < :seen)");
+        }
+        String update = set + " ADD #o :o, #b :b, #r :r, #c :one, #rc :rc, #dg :dg";
         try {
             client.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk)))
                     .updateExpression(update)
@@ -365,7 +403,7 @@ public final class DynamoDbTallyStore implements TallyStore {
     private List<Map<String, AttributeValue>> readShards(String datasetId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, String> names = Map.of("#o", OBJECTS, "#b", BYTES, "#r", REMOVALS, "#c", CHANGE_SEQ,
-                "#first", FIRST, "#last", LAST, "#rc", RECORDS);
+                "#first", FIRST, "#last", LAST, "#rc", RECORDS, "#seen", SEEN_AT, "#dg", DIGEST);
         for (int from = 0; from < shards; from += BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (int shard = from; shard < Math.min(shards, from + BATCH_GET_LIMIT); shard++) {
@@ -373,7 +411,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             }
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
                     .consistentRead(true)
-                    .projectionExpression("#o, #b, #r, #c, #first, #last, #rc")
+                    .projectionExpression("#o, #b, #r, #c, #first, #last, #rc, #seen, #dg")
                     .expressionAttributeNames(names)
                     .build());
             for (int round = 0; !request.isEmpty(); round++) {

@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the {@code sequencer}, upper-cased and right-padded with {@code 0} to
  *       {@value #SEQUENCER_WIDTH} hex digits, so that comparing two tokens of one key as strings
  *       follows S3's rule (pad the shorter sequencer with zeros on the right, then compare); a longer
- *       sequencer is kept whole, with a note;</li>
+ *       sequencer is kept whole, with a note. The sequencer is also set as the arrival's
+ *       {@link Arrival#sequencer()}, which orders one key's events whatever their event times say;</li>
  *   <li>else the version id;</li>
  *   <li>else {@code <eTag>:<size>}.</li>
  * </ol>
@@ -281,10 +282,11 @@ public final class S3EventParser {
         if (created) {
             long size = size(object, objectAt);
             String token = createdToken(sequencer, versionId, etag, size, time, requestId);
-            out.arrivals.add(Arrival.created(bucket, key, size, time, token));
+            out.arrivals.add(Arrival.created(bucket, key, size, time, token).withSequencer(sequencer)
+                    .withVersion(listingVersion(etag, size)));
         } else {
             String token = removedToken(sequencer, versionId, etag, time, requestId);
-            out.arrivals.add(Arrival.removed(bucket, key, time, token));
+            out.arrivals.add(Arrival.removed(bucket, key, time, token).withSequencer(sequencer));
         }
     }
 
@@ -325,10 +327,11 @@ public final class S3EventParser {
                 return;
             }
             String token = createdToken(sequencer, versionId, etag, size, time, requestId);
-            out.arrivals.add(Arrival.created(bucket, key, size, time, token));
+            out.arrivals.add(Arrival.created(bucket, key, size, time, token).withSequencer(sequencer)
+                    .withVersion(listingVersion(etag, size)));
         } else {
             String token = removedToken(sequencer, versionId, etag, time, requestId);
-            out.arrivals.add(Arrival.removed(bucket, key, time, token));
+            out.arrivals.add(Arrival.removed(bucket, key, time, token).withSequencer(sequencer));
         }
     }
 
@@ -368,6 +371,19 @@ public final class S3EventParser {
     }
 
     // ---------------------------------------------------------------- tokens
+
+    /**
+     * The version a listing shows for this object, {@code <eTag>:<size>} as the S3 listing source makes it,
+     * so that a key-set digest from events matches one recomputed from a listing; null without an eTag.
+     */
+    static String listingVersion(String etag, long size) {
+        if (etag == null) {
+            return null;
+        }
+        String bare = etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
+        return bare + ":" + size;
+    }
 
     private static String createdToken(String sequencer, String versionId, String etag, long size,
             Instant time, String requestId) {
@@ -411,7 +427,7 @@ public final class S3EventParser {
         String hex = raw.toUpperCase(Locale.ROOT);
         if (hex.length() > SEQUENCER_WIDTH) {
             out.notes.add(at + ".sequencer is longer than " + SEQUENCER_WIDTH
-                    + " hex digits; kept whole, so its order against shorter ones may be wrong");
+                    + " hex digits; kept whole (it is still ordered by S3's rule)");
             return hex;
         }
         return padSequencer(hex);

@@ -368,7 +368,7 @@ public final class S3ListingSource implements ArrivalSource {
             eventTime = previous.eventTime.plusNanos(1);
         }
         String token = previous == null ? objectToken : objectToken + "/" + eventTime;
-        sink.accept(Arrival.created(bucket, o.key(), size, eventTime, token));
+        sink.accept(Arrival.created(bucket, o.key(), size, eventTime, token).withVersion(objectToken));
         known.put(o.key(), new Known(true, objectToken, token, eventTime));
         LOG.debug("source.object_changed location={} key={} size={} token={} overwrite={}",
                 location(), o.key(), size, token, previous != null && previous.present);

@@ -3,6 +3,7 @@ package dev.quiesce.port.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyDigest;
 import dev.quiesce.Tally;
 import dev.quiesce.port.TallyStore;
 import dev.quiesce.port.TallyStore.Effect;
@@ -28,6 +29,8 @@ public abstract class TallyStoreContract {
 
     protected static final String DS = "events";
     protected static final Instant T0 = Instant.parse("2024-05-01T00:00:00Z");
+    /** When the tests' monitor sees arrivals, unless a test says otherwise. */
+    protected static final Instant SEEN = Instant.parse("2024-05-01T01:00:00Z");
 
     /** A fresh, empty store. */
     protected abstract TallyStore newStore();
@@ -48,8 +51,8 @@ public abstract class TallyStoreContract {
     @Test
     void countsNewObjects() {
         TallyStore store = newStore();
-        assertThat(store.record(DS, put("a", 10, 1, "s1"))).isEqualTo(Effect.CREATED);
-        assertThat(store.record(DS, put("b", 5, 2, "s2"))).isEqualTo(Effect.CREATED);
+        assertThat(store.record(DS, put("a", 10, 1, "s1"), SEEN)).isEqualTo(Effect.CREATED);
+        assertThat(store.record(DS, put("b", 5, 2, "s2"), SEEN)).isEqualTo(Effect.CREATED);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(2);
         assertThat(t.bytes()).isEqualTo(15);
@@ -61,18 +64,18 @@ public abstract class TallyStoreContract {
     @Test
     void redeliveredArrivalIsCountedOnce() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 10, 1, "s1"));
-        Effect again = store.record(DS, put("a", 10, 1, "s1"));
+        store.record(DS, put("a", 10, 1, "s1"), SEEN);
+        Effect again = store.record(DS, put("a", 10, 1, "s1"), SEEN);
         assertThat(again).isEqualTo(Effect.DUPLICATE);
         assertThat(again.counted()).isFalse();
-        assertThat(store.tally(DS)).isEqualTo(new Tally(1, 10, 0, 1, T0.plusSeconds(1), T0.plusSeconds(1)));
+        assertCounts(store.tally(DS), 1, 10, 0, 1, T0.plusSeconds(1), T0.plusSeconds(1));
     }
 
     @Test
     void overwriteIsAChangeNotANewObject() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 10, 1, "s1"));
-        assertThat(store.record(DS, put("a", 25, 2, "s2"))).isEqualTo(Effect.OVERWRITTEN);
+        store.record(DS, put("a", 10, 1, "s1"), SEEN);
+        assertThat(store.record(DS, put("a", 25, 2, "s2"), SEEN)).isEqualTo(Effect.OVERWRITTEN);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(1);
         assertThat(t.bytes()).isEqualTo(25);
@@ -82,18 +85,18 @@ public abstract class TallyStoreContract {
     @Test
     void removalTakesTheObjectAwayAndIsCounted() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 10, 1, "s1"));
-        assertThat(store.record(DS, delete("a", 2, "s2"))).isEqualTo(Effect.REMOVED);
-        assertThat(store.tally(DS)).isEqualTo(new Tally(0, 0, 1, 2, T0.plusSeconds(1), T0.plusSeconds(2)));
+        store.record(DS, put("a", 10, 1, "s1"), SEEN);
+        assertThat(store.record(DS, delete("a", 2, "s2"), SEEN)).isEqualTo(Effect.REMOVED);
+        assertCounts(store.tally(DS), 0, 0, 1, 2, T0.plusSeconds(1), T0.plusSeconds(2));
     }
 
     @Test
     void removalThenCreationKeepsCountButMovesSequence() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 10, 1, "s1"));
+        store.record(DS, put("a", 10, 1, "s1"), SEEN);
         long before = store.tally(DS).changeSeq();
-        store.record(DS, delete("a", 2, "s2"));
-        store.record(DS, put("b", 10, 3, "s3"));
+        store.record(DS, delete("a", 2, "s2"), SEEN);
+        store.record(DS, put("b", 10, 3, "s3"), SEEN);
         assertThat(store.tally(DS).objects()).isEqualTo(1);
         assertThat(store.tally(DS).changeSeq()).isEqualTo(before + 2);
     }
@@ -101,8 +104,8 @@ public abstract class TallyStoreContract {
     @Test
     void lateOlderVersionDoesNotReplaceNewerOne() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 25, 2, "s2"));
-        assertThat(store.record(DS, put("a", 10, 1, "s1"))).isEqualTo(Effect.SUPERSEDED);
+        store.record(DS, put("a", 25, 2, "s2"), SEEN);
+        assertThat(store.record(DS, put("a", 10, 1, "s1"), SEEN)).isEqualTo(Effect.SUPERSEDED);
         Tally t = store.tally(DS);
         assertThat(t.objects()).isEqualTo(1);
         assertThat(t.bytes()).isEqualTo(25);
@@ -113,31 +116,31 @@ public abstract class TallyStoreContract {
     @Test
     void removalOfUnknownKeyCountsARemovalOnly() {
         TallyStore store = newStore();
-        store.record(DS, delete("ghost", 1, "s1"));
-        assertThat(store.tally(DS)).isEqualTo(new Tally(0, 0, 1, 1, T0.plusSeconds(1), T0.plusSeconds(1)));
+        store.record(DS, delete("ghost", 1, "s1"), SEEN);
+        assertCounts(store.tally(DS), 0, 0, 1, 1, T0.plusSeconds(1), T0.plusSeconds(1));
     }
 
     @Test
     void countedRecordsFollowThePresentObjects() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 10, 1, "s1").withRecords(100));
-        store.record(DS, put("b", 10, 2, "s2"));
+        store.record(DS, put("a", 10, 1, "s1").withRecords(100), SEEN);
+        store.record(DS, put("b", 10, 2, "s2"), SEEN);
         assertThat(store.tally(DS).records()).isEqualTo(100);
-        store.record(DS, put("a", 10, 3, "s3").withRecords(70));
+        store.record(DS, put("a", 10, 3, "s3").withRecords(70), SEEN);
         assertThat(store.tally(DS).records()).isEqualTo(70);
-        store.record(DS, put("b", 10, 4, "s4").withRecords(5));
+        store.record(DS, put("b", 10, 4, "s4").withRecords(5), SEEN);
         assertThat(store.tally(DS).records()).isEqualTo(75);
-        store.record(DS, delete("a", 5, "s5"));
+        store.record(DS, delete("a", 5, "s5"), SEEN);
         assertThat(store.tally(DS).records()).isEqualTo(5);
-        store.record(DS, put("b", 10, 4, "s4").withRecords(5));
+        store.record(DS, put("b", 10, 4, "s4").withRecords(5), SEEN);
         assertThat(store.tally(DS).records()).isEqualTo(5);
     }
 
     @Test
     void datasetsAreSeparate() {
         TallyStore store = newStore();
-        store.record("one", put("a", 1, 1, "s1"));
-        store.record("two", put("a", 1, 1, "s1"));
+        store.record("one", put("a", 1, 1, "s1"), SEEN);
+        store.record("two", put("a", 1, 1, "s1"), SEEN);
         assertThat(store.tally("one").objects()).isEqualTo(1);
         assertThat(store.tally("two").objects()).isEqualTo(1);
     }
@@ -145,8 +148,8 @@ public abstract class TallyStoreContract {
     @Test
     void sameTokenOnDifferentKeysIsTwoArrivals() {
         TallyStore store = newStore();
-        store.record(DS, put("a", 1, 1, "same"));
-        store.record(DS, put("b", 1, 1, "same"));
+        store.record(DS, put("a", 1, 1, "same"), SEEN);
+        store.record(DS, put("b", 1, 1, "same"), SEEN);
         assertThat(store.tally(DS).objects()).isEqualTo(2);
     }
 
@@ -159,7 +162,7 @@ public abstract class TallyStoreContract {
             for (int i = 0; i < 4; i++) {
                 futures.add(pool.submit(() -> {
                     for (int k = 0; k < 50; k++) {
-                        store.record(DS, put("key-" + k, k, k, "tok-" + k));
+                        store.record(DS, put("key-" + k, k, k, "tok-" + k), SEEN);
                     }
                 }));
             }
@@ -193,26 +196,116 @@ public abstract class TallyStoreContract {
         List<Arrival> inOrder = new ArrayList<>(distinct);
         inOrder.sort(Arrival.VERSION_ORDER);
         TallyStore expected = newStore();
-        inOrder.forEach(a -> expected.record(DS, a));
+        inOrder.forEach(a -> expected.record(DS, a, SEEN));
         TallyStore actual = newStore();
-        delivered.forEach(a -> actual.record(DS, a));
+        delivered.forEach(a -> actual.record(DS, a, SEEN));
 
         assertThat(actual.tally(DS)).isEqualTo(expected.tally(DS));
         assertThat(actual.tally(DS).changeSeq()).isEqualTo(distinct.size());
+        assertThat(actual.tally(DS).digest()).isEqualTo(digestOfLatest(distinct));
+    }
+
+    /** The digest of the present keys at their latest versions, computed from scratch. */
+    private static long digestOfLatest(List<Arrival> distinct) {
+        java.util.Map<String, Arrival> latest = new java.util.HashMap<>();
+        for (Arrival a : distinct) {
+            latest.merge(a.key(), a, (x, y) -> Arrival.VERSION_ORDER.compare(x, y) >= 0 ? x : y);
+        }
+        long digest = 0;
+        for (Arrival a : latest.values()) {
+            digest += KeyDigest.of(a);
+        }
+        return digest;
+    }
+
+    protected static void assertCounts(Tally t, long objects, long bytes, long removals, long changeSeq,
+                                       Instant firstArrival, Instant lastArrival) {
+        assertThat(t.objects()).as("objects").isEqualTo(objects);
+        assertThat(t.bytes()).as("bytes").isEqualTo(bytes);
+        assertThat(t.removals()).as("removals").isEqualTo(removals);
+        assertThat(t.changeSeq()).as("changeSeq").isEqualTo(changeSeq);
+        assertThat(t.firstArrival()).as("firstArrival").isEqualTo(firstArrival);
+        assertThat(t.lastArrival()).as("lastArrival").isEqualTo(lastArrival);
+    }
+
+    @Test
+    void sequencerOrdersOneKeysEventsWhateverTheirEventTimes() {
+        TallyStore store = newStore();
+        // the newer write (larger sequencer) carries the earlier event time, as S3 can report
+        Arrival newer = put("a", 25, 1, "T2").withSequencer("0055B5A2C2A4E1A1F0");
+        Arrival older = put("a", 10, 9, "T1").withSequencer("0055B5A2C2A4E1A1E");
+        assertThat(store.record(DS, newer, SEEN)).isEqualTo(Effect.CREATED);
+        assertThat(store.record(DS, older, SEEN)).isEqualTo(Effect.SUPERSEDED);
+        assertThat(store.tally(DS).bytes()).isEqualTo(25);
+        // and the other way round: the later sequencer replaces, though its event time is earlier
+        TallyStore other = newStore();
+        other.record(DS, older, SEEN);
+        assertThat(other.record(DS, newer, SEEN)).isEqualTo(Effect.OVERWRITTEN);
+        assertThat(other.tally(DS).bytes()).isEqualTo(25);
+        assertThat(other.tally(DS).digest()).isEqualTo(store.tally(DS).digest());
+    }
+
+    @Test
+    void withoutSequencersEventTimeDecides() {
+        TallyStore store = newStore();
+        store.record(DS, put("a", 25, 9, "zz-later"), SEEN);
+        assertThat(store.record(DS, put("a", 10, 1, "aa-earlier"), SEEN)).isEqualTo(Effect.SUPERSEDED);
+        assertThat(store.tally(DS).bytes()).isEqualTo(25);
+    }
+
+    @Test
+    void sequencersCompareAsPaddedHex() {
+        assertThat(Arrival.compareSequencers("0A", "0A00")).isZero();
+        assertThat(Arrival.compareSequencers("0B", "0A99")).isPositive();
+        assertThat(Arrival.compareSequencers("ff", "FE")).isPositive();
+    }
+
+    @Test
+    void seenTimeMovesWithEveryDistinctArrivalButNotWithRedeliveries() {
+        TallyStore store = newStore();
+        store.record(DS, put("a", 10, 1, "s1"), SEEN);
+        assertThat(store.tally(DS).lastSeen()).isEqualTo(SEEN);
+        store.record(DS, put("a", 10, 1, "s1"), SEEN.plusSeconds(60));
+        assertThat(store.tally(DS).lastSeen()).as("a redelivery is not activity").isEqualTo(SEEN);
+        // an older version landing late changes nothing but shows the pipe still delivers
+        store.record(DS, put("a", 5, 0, "s0"), SEEN.plusSeconds(90));
+        assertThat(store.tally(DS).lastSeen()).isEqualTo(SEEN.plusSeconds(90));
+        assertThat(store.tally(DS).lastArrival()).as("event times stay for reporting").isEqualTo(T0.plusSeconds(1));
+        // a clock behind another process's never moves it back
+        store.record(DS, put("b", 1, 2, "s2"), SEEN.plusSeconds(30));
+        assertThat(store.tally(DS).lastSeen()).isEqualTo(SEEN.plusSeconds(90));
+    }
+
+    @Test
+    void digestCoversExactlyThePresentKeysAtTheirVersions() {
+        TallyStore store = newStore();
+        store.record(DS, put("a", 10, 1, "s1").withVersion("e1:10"), SEEN);
+        store.record(DS, put("b", 20, 2, "s2").withVersion("e2:20"), SEEN);
+        assertThat(store.tally(DS).digest()).isEqualTo(KeyDigest.of("a", "e1:10", 10) + KeyDigest.of("b", "e2:20", 20));
+        store.record(DS, put("a", 11, 3, "s3").withVersion("e3:11"), SEEN);
+        assertThat(store.tally(DS).digest()).isEqualTo(KeyDigest.of("a", "e3:11", 11) + KeyDigest.of("b", "e2:20", 20));
+        store.record(DS, delete("b", 4, "s4"), SEEN);
+        assertThat(store.tally(DS).digest()).isEqualTo(KeyDigest.of("a", "e3:11", 11));
+        store.record(DS, delete("a", 5, "s5"), SEEN);
+        assertThat(store.tally(DS).digest()).isZero();
     }
 
     @Provide
     Arbitrary<List<Arrival>> histories() {
         Arbitrary<Arrival> one = Combinators.combine(
-                Arbitraries.of("a", "b", "c", "d/e", "f g"),
+                Arbitraries.of("a", "b", "c", "d/e", "f g", "s/1", "s/2"),
                 Arbitraries.longs().between(0, 1000),
                 Arbitraries.integers().between(0, 100),
-                Arbitraries.of(true, true, true, false))
-                .as((key, size, second, create) -> {
+                Arbitraries.of(true, true, true, false),
+                Arbitraries.longs().between(0, 0xFFFFF))
+                .as((key, size, second, create, sequence) -> {
                     String token = key + "-" + second + "-" + size + (create ? "c" : "r");
                     // some objects have counted records (a function of the token, so redeliveries agree)
-                    return create ? (size % 3 == 0 ? put(key, size, second, token)
+                    Arrival a = create ? (size % 3 == 0 ? put(key, size, second, token)
                             : put(key, size, second, token).withRecords(size % 7)) : delete(key, second, token);
+                    a = a.withVersion(size % 2 == 0 ? "v" + size : null);
+                    // keys under s/ come from S3 events: ordered by sequencers unrelated to their event times
+                    return key.startsWith("s/") ? a.withSequencer(Long.toHexString(sequence)) : a;
                 });
         return one.list().ofMaxSize(25).uniqueElements(a -> a.key() + "\u0000" + a.dedupeToken());
     }

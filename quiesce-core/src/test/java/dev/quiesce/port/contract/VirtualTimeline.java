@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Plays arrivals into an engine on virtual time and runs every check at the exact instant it is due,
- * recording when checks ran. Arrivals due at the same instant as a check land first.
+ * recording when checks ran. Arrivals are delivered at their event time unless scheduled with a delivery
+ * time of their own; arrivals due at the same instant as a check land first.
  */
 public final class VirtualTimeline {
 
@@ -31,7 +32,12 @@ public final class VirtualTimeline {
 
     /** Schedules an arrival to land at its event time. */
     public VirtualTimeline arrive(Arrival a) {
-        arrivals.computeIfAbsent(a.eventTime(), t -> new ArrayList<>()).add(a);
+        return arriveAt(a.eventTime(), a);
+    }
+
+    /** Schedules an arrival to be delivered to the monitor at {@code deliveredAt}, whatever its event time. */
+    public VirtualTimeline arriveAt(Instant deliveredAt, Arrival a) {
+        arrivals.computeIfAbsent(deliveredAt, t -> new ArrayList<>()).add(a);
         return this;
     }
 
