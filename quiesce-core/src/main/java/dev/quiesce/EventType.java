@@ -8,7 +8,9 @@ public enum EventType {
     LATE("dev.quiesce.observation.late", ObservationState.COMPLETE),
     TIMED_OUT("dev.quiesce.observation.timed_out", ObservationState.TIMED_OUT),
     INCOMPLETE("dev.quiesce.observation.incomplete", ObservationState.INCOMPLETE),
-    CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED);
+    CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED),
+    /** The source could not see its location for the blind timeout; the run ends without completing. */
+    BLIND("dev.quiesce.observation.blind", ObservationState.BLIND);
 
     /** {@link #values()} copies its array on every call; every transition looks its type up here. */
     private static final EventType[] ALL = values();

@@ -41,6 +41,13 @@ public record GapStats(long count, double meanMillis, double m2, long maxMillis,
         this(count, meanMillis, m2, maxMillis, lastArrival, 0, 0, 0, -1, 0);
     }
 
+    /** The same statistics with the last change moved later by {@code pause} (blind time the silence clock skips). */
+    public GapStats shifted(Duration pause) {
+        return pause.isZero() || lastArrival == null ? this
+                : new GapStats(count, meanMillis, m2, maxMillis, lastArrival.plus(pause), lastGapMillis, objects, bytes,
+                        lastObjectBytes, largestObjectBytes);
+    }
+
     /** A baseline at a last-arrival time, before any gap. */
     public static GapStats from(Instant lastArrival) {
         return new GapStats(0, 0, 0, 0, lastArrival, 0, 0, 0, -1, 0);

@@ -8,6 +8,7 @@ package dev.quiesce;
  *    |                          +------- deadline --------&gt; TIMED_OUT
  *    +-- deadline or first-arrival timeout ---------------&gt; TIMED_OUT
  * any open state --cancel--&gt; CANCELLED
+ * any open state --source blind for the blind timeout--&gt; BLIND
  * </pre>
  */
 public enum ObservationState {
@@ -22,7 +23,12 @@ public enum ObservationState {
     /** Producers declared less than landed by the deadline (reserved for expected totals). */
     INCOMPLETE,
     /** Stopped on request. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Its source could not see the location for the blind timeout (root gone, listing failing, subtree
+     * unreadable): completion was impossible, so the run ends here rather than on partial data.
+     */
+    BLIND;
 
     /** Whether checks still run in this state. */
     public boolean open() {

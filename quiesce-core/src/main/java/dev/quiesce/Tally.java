@@ -36,6 +36,13 @@ public record Tally(long objects, long bytes, long removals, long changeSeq, Ins
         this(objects, bytes, removals, changeSeq, firstArrival, lastArrival, 0, null, 0);
     }
 
+    /** The same tally with its silence clock started later by {@code pause}: blind time does not count as quiet. */
+    public Tally withQuietPaused(java.time.Duration pause) {
+        Instant last = lastActivity();
+        return pause.isZero() || last == null ? this
+                : new Tally(objects, bytes, removals, changeSeq, firstArrival, lastArrival, records, last.plus(pause), digest);
+    }
+
     /** Whether anything has arrived. */
     public boolean hasArrivals() {
         return changeSeq > 0;

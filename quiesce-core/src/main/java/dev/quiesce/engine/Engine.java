@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
         this.scheduler = new InProcessScheduler(b.clock, b.maxIdle);
         Scheduler s = b.external != null ? b.external : b.drivenExternally ? Scheduler.none() : scheduler;
         this.observer = new Observer(b.observations, b.tallies, s, b.clock, b.notifiers, b.expectations);
+        this.observer.blindTimeout(b.blindTimeout);
         this.router = new Router(b.datasets);
         this.monitor = new Monitor(b.tallies, router, observer, b.autoStart, b.expectations, b.clock);
         this.relay = new OutboxRelay(b.outbox, b.notifiers, b.backoff, b.deadLetters, b.clock, b.lease);
@@ -115,8 +116,15 @@ public final class Engine implements AutoCloseable {
         private PolicySpec autoStart;
         private Scheduler external;
         private ExpectationStore expectations = new InMemoryExpectationStore();
+        private Duration blindTimeout = Observer.DEFAULT_BLIND_TIMEOUT;
 
         private Builder() {
+        }
+
+        /** How long a source may stay blind before its runs end BLIND; default 10 min. */
+        public Builder blindTimeout(Duration timeout) {
+            this.blindTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
         }
 
         public Builder tallies(TallyStore tallies) {

@@ -4,6 +4,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.Observation;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.TallyStore;
 import dev.quiesce.port.TallyStore.Effect;
@@ -116,6 +117,40 @@ public final class Monitor {
     /** The id of the run an arrival auto-starts. */
     public static String runId(String datasetId, Arrival arrival) {
         return datasetId + "/" + LocalDate.ofInstant(arrival.eventTime(), ZoneOffset.UTC);
+    }
+
+    /** A source of {@code bucket} cannot see all of it: the datasets it feeds are held (see {@link Observer#blind}). */
+    public void blind(String bucket, String reason) {
+        for (String datasetId : router.datasetIdsOf(bucket)) {
+            observer.blind(datasetId, reason);
+        }
+    }
+
+    /** A source of {@code bucket} sees all of it again. */
+    public void seeing(String bucket) {
+        for (String datasetId : router.datasetIdsOf(bucket)) {
+            observer.seeing(datasetId);
+        }
+    }
+
+    /** A sink for a source of {@code bucket}: arrivals recorded here, its sight passed to the observer. */
+    public ArrivalSink sink(String bucket) {
+        return new ArrivalSink() {
+            @Override
+            public void accept(Arrival arrival) {
+                Monitor.this.accept(arrival);
+            }
+
+            @Override
+            public void blind(String reason) {
+                Monitor.this.blind(bucket, reason);
+            }
+
+            @Override
+            public void seeing() {
+                Monitor.this.seeing(bucket);
+            }
+        };
     }
 
     /** Records one arrival in every dataset it routes to; returns what recording did in each. */

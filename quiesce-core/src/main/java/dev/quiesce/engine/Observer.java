@@ -49,6 +49,11 @@ public final class Observer {
     /** The notifiers' names, made once: every observation started without names of its own gets these. */
     private final List<String> notifierNames;
     private final ExpectationStore expectations;
+    private final Sight sight = new Sight();
+    private volatile Duration blindTimeout = DEFAULT_BLIND_TIMEOUT;
+
+    /** How long a source may stay blind before its runs end BLIND, unless {@link #blindTimeout(Duration)} says otherwise. */
+    public static final Duration DEFAULT_BLIND_TIMEOUT = Duration.ofMinutes(10);
 
     public Observer(ObservationStore store, TallyStore tallies, Scheduler scheduler, Clock clock,
                     List<Notifier> notifiers) {
@@ -115,6 +120,58 @@ public final class Observer {
         return store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
     }
 
+    /**
+     * Sets how long a dataset's source may be blind before its open runs end {@code BLIND}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public void blindTimeout(Duration timeout) {
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("blind timeout must be > 0, was " + timeout);
+        }
+        this.blindTimeout = timeout;
+    }
+
+    /**
+     * The dataset's source cannot see all of its location: its runs cannot complete and their silence clock
+     * stops until {@link #seeing}. At onset each watching run gets a check at the end of the blind timeout.
+     */
+    public void blind(String datasetId, String reason) {
+        Instant now = clock.instant();
+        if (!sight.blind(datasetId, reason, now)) {
+            return;
+        }
+        if (reason.startsWith(dev.quiesce.Blindness.BEHIND)) {
+            LOG.debug("source.behind dataset={} reason=\"{}\"", datasetId, reason);
+        } else {
+            LOG.warn("source.blind dataset={} reason=\"{}\" timeout={}", datasetId, reason,
+                    dev.quiesce.Durations.format(blindTimeout));
+        }
+        for (Observation o : store.openFor(datasetId)) {
+            if (o.state().open()) {
+                checkAt(o.id(), now.plus(blindTimeout));
+            }
+        }
+    }
+
+    /** The dataset's source sees everything again: quiet resumes counting, and its runs are checked now. */
+    public void seeing(String datasetId) {
+        if (!sight.seeing(datasetId, clock.instant())) {
+            return;
+        }
+        LOG.debug("source.seeing dataset={}", datasetId);
+        for (Observation o : store.openFor(datasetId)) {
+            if (o.state() == ObservationState.ACTIVE) {
+                checkBy(o.id(), Duration.ZERO);
+            }
+        }
+    }
+
+    /** Why the dataset's source is blind, and since when; empty while it sees. */
+    public Optional<dev.quiesce.Blindness> blindness(String datasetId) {
+        return sight.blindness(datasetId);
+    }
+
     /** Whether the dataset has a WAITING or ACTIVE observation. */
     public boolean hasOpen(String datasetId) {
         return !store.openFor(datasetId).isEmpty();
@@ -127,6 +184,7 @@ public final class Observer {
      *     without asking the store twice)
      */
     public int arrived(String datasetId) {
+        sight.arrived(datasetId, clock.instant());
         List<Observation> open = store.openFor(datasetId);
         for (int i = 0; i < open.size(); i++) {
             Observation o = open.get(i);
@@ -241,6 +299,11 @@ public final class Observer {
         if (tally.hasArrivals()) {
             return activate(o, tally, now) ? Outcome.ACTIVATED : Outcome.LOST_RACE;
         }
+        Optional<dev.quiesce.Blindness> blind = sight.blindness(o.datasetId());
+        if (blind.isPresent() && blindTooLong(blind.get(), now)) {
+            return transition(o.finish(ObservationState.BLIND, o.progress(), now, blindReason(blind.get(), now)), tally)
+                    ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+        }
         Optional<Verdict> v = o.spec().guards().whileWaiting(o.startedAt(), now);
         if (v.isPresent() && v.get() instanceof Verdict.TimedOut) {
             Verdict.TimedOut t = (Verdict.TimedOut) v.get();
@@ -254,9 +317,18 @@ public final class Observer {
     private Outcome checkActive(Observation o, Tally tally, Instant now) {
         PolicySpec spec = o.spec();
         Progress progress = o.progress().afterCheck(tally, now);
+        Optional<dev.quiesce.Blindness> blind = sight.blindness(o.datasetId());
+        if (blind.isPresent()) {
+            return checkBlind(o, tally, progress, blind.get(), now);
+        }
         Expectations declared = spec.policy().needsExpectations() && expectations != null
                 ? expectations.of(o.datasetId()) : Expectations.NONE;
-        Check check = new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared);
+        // the silence clock stood still while the source was blind: the policy sees quiet without that time
+        Duration paused = sight.paused(o.datasetId());
+        Check check = paused.isZero() ? new Check(tally, progress, o.startedAt(), o.activatedAt(), now, declared)
+                : new Check(tally.withQuietPaused(paused), new Progress(progress.checks(), progress.streak(),
+                        progress.lastSeenSeq(), progress.gaps().shifted(paused)), o.startedAt(), o.activatedAt(), now,
+                        declared);
         Verdict v = spec.guards().apply(spec.policy().decide(check), check, spec.policy());
         if (LOG.isDebugEnabled()) {
             // guarded: six arguments mean an array and four boxed numbers per check even when nothing is logged
@@ -281,6 +353,38 @@ public final class Observer {
             return Outcome.LOST_RACE;
         }
         return next.state().open() ? Outcome.CHECKED : Outcome.FINISHED_NOW;
+    }
+
+    /**
+     * A check while the source is blind: nothing completes, the unchanged streak starts over (a check that
+     * cannot see is no evidence of quiet), and after the blind timeout the run ends BLIND. The deadline still
+     * ends it TIMED_OUT first if it comes first.
+     */
+    private Outcome checkBlind(Observation o, Tally tally, Progress seen, dev.quiesce.Blindness blind, Instant now) {
+        Progress progress = new Progress(seen.checks(), 0, seen.lastSeenSeq(), seen.gaps());
+        Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
+        if (deadline.isPresent() && !now.isBefore(deadline.get())) {
+            return commit(o.finish(ObservationState.TIMED_OUT, progress, now, "deadline passed while the source was blind: "
+                    + blind.reason()), tally, EventType.TIMED_OUT) ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+        }
+        if (blindTooLong(blind, now)) {
+            return commit(o.finish(ObservationState.BLIND, progress, now, blindReason(blind, now)), tally, EventType.BLIND)
+                    ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+        }
+        Instant next = blind.since().plus(blindTimeout);
+        if (deadline.isPresent() && deadline.get().isBefore(next)) {
+            next = deadline.get();
+        }
+        return commit(o.checked(progress, next), tally) ? Outcome.CHECKED : Outcome.LOST_RACE;
+    }
+
+    private boolean blindTooLong(dev.quiesce.Blindness blind, Instant now) {
+        return !now.isBefore(blind.since().plus(blindTimeout));
+    }
+
+    private String blindReason(dev.quiesce.Blindness blind, Instant now) {
+        return "source blind for " + dev.quiesce.Durations.format(Duration.between(blind.since(), now).withNanos(0))
+                + " (blind timeout " + dev.quiesce.Durations.format(blindTimeout) + "): " + blind.reason();
     }
 
     /** A check of a completed run within its lateness: one LATE event if the tally moved, sealed at the end. */
@@ -335,6 +439,21 @@ public final class Observer {
         }
         throw new IllegalStateException("could not bring the check of " + id + " forward after "
                 + CAS_ATTEMPTS + " version races");
+    }
+
+    /** Moves a watching observation's next check to {@code at}, if that is earlier (lost races retried). */
+    private void checkAt(String id, Instant at) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            if (!o.watching() || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(at))) {
+                return;
+            }
+            if (commit(o.checked(o.progress(), at), tallies.tally(o.datasetId()))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not schedule the check of " + id + " after " + CAS_ATTEMPTS
+                + " version races");
     }
 
     private boolean activate(Observation o, Tally tally, Instant now) {

@@ -34,6 +34,21 @@ public final class Router {
         datasets.add(dataset);
     }
 
+    /**
+     * The datasets a source of {@code bucket} feeds, for telling them its sight: every dataset in that
+     * bucket, or the bucket itself when none is (unrouted arrivals are counted under it). A dated dataset
+     * is named by its base id.
+     */
+    public List<String> datasetIdsOf(String bucket) {
+        List<String> ids = new ArrayList<>();
+        for (Dataset d : datasets) {
+            if (d.bucket().equals(bucket)) {
+                ids.add(d.id());
+            }
+        }
+        return ids.isEmpty() ? List.of(bucket) : ids;
+    }
+
     /** Every dataset tied for the longest matching prefix, or the arrival's bucket. */
     public List<Route> route(Arrival arrival) {
         if (datasets.isEmpty()) {

@@ -4,8 +4,8 @@ import dev.quiesce.Arrival;
 import dev.quiesce.MalformedEventException;
 import dev.quiesce.app.source.Manifest;
 import dev.quiesce.engine.Monitor;
+import dev.quiesce.port.ArrivalSink;
 import java.io.PrintWriter;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code _SUCCESS} marker) to the producers' declarations instead, so they are never counted as data.
  * A manifest that cannot be read is reported on stderr, with what was wrong, and not declared.
  */
-final class DeclaringSink implements Consumer<Arrival> {
+final class DeclaringSink implements ArrivalSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeclaringSink.class);
 
@@ -28,6 +28,16 @@ final class DeclaringSink implements Consumer<Arrival> {
         this.manifestDirectory = manifestDirectory;
         this.monitor = monitor;
         this.err = err;
+    }
+
+    @Override
+    public void blind(String reason) {
+        monitor.blind(where.source().bucket(), reason);
+    }
+
+    @Override
+    public void seeing() {
+        monitor.seeing(where.source().bucket());
     }
 
     @Override

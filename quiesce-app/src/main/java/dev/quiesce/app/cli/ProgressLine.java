@@ -1,5 +1,6 @@
 package dev.quiesce.app.cli;
 
+import dev.quiesce.Blindness;
 import dev.quiesce.Durations;
 import dev.quiesce.Observation;
 import dev.quiesce.Tally;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one live status line {@code quiesce watch} keeps on a terminal: objects, bytes, streak and the
@@ -30,11 +32,11 @@ final class ProgressLine {
         return new ProgressLine(out, Clock.systemUTC(), terminal);
     }
 
-    void show(Observation o, Tally t) {
+    void show(Observation o, Tally t, Optional<Blindness> blind) {
         if (!enabled) {
             return;
         }
-        String line = render(o, t, clock.instant());
+        String line = render(o, t, blind, clock.instant());
         if (!line.equals(last)) {
             out.print("\r" + line + "\u001b[K");
             out.flush();
@@ -57,7 +59,16 @@ final class ProgressLine {
     }
 
     static String render(Observation o, Tally t, Instant now) {
+        return render(o, t, Optional.empty(), now);
+    }
+
+    /** The line; while the source is blind it leads with BLIND and why, since nothing can complete then. */
+    static String render(Observation o, Tally t, Optional<Blindness> blind, Instant now) {
         StringBuilder sb = new StringBuilder();
+        if (blind.isPresent() && o.state().open()) {
+            sb.append("BLIND ").append(Durations.format(Duration.between(blind.get().since(), now).withNanos(0)))
+                    .append(" (").append(blind.get().reason()).append(") | ");
+        }
         sb.append(o.state()).append(" | ").append(t.objects()).append(" objects, ").append(bytes(t.bytes()));
         if (o.spec().policy() instanceof StableCount) {
             sb.append(" | streak ").append(o.progress().streak()).append('/')

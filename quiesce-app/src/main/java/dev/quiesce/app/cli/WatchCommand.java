@@ -1,5 +1,6 @@
 package dev.quiesce.app.cli;
 
+import dev.quiesce.Blindness;
 import dev.quiesce.Dataset;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.Observation;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -53,7 +55,8 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:complete", "3:timed out", "5:cancelled", "64:bad usage", "70:internal error",
+            "0:complete", "3:timed out", "5:cancelled", "6:source blind for --blind-timeout", "64:bad usage",
+            "70:internal error",
             "75:downstream unreachable after retries"})
 public final class WatchCommand implements Callable<Integer> {
 
@@ -194,6 +197,16 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Observation id. Default: watch:<absolute DIR> or watch:s3://BUCKET/PREFIX.")
     private String id;
 
+    @Option(names = "--blind-timeout", paramLabel = "D", converter = DurationConverter.class, defaultValue = "10m",
+            description = "End the run (exit 6) when the source cannot see the location (gone, unreadable, listing"
+                    + " failing) for this long; while blind nothing completes. Default: ${DEFAULT-VALUE}.")
+    private Duration blindTimeout;
+
+    @Option(names = "--settle", paramLabel = "D", converter = DurationConverter.class, defaultValue = "1s",
+            description = "A new or changed file counts once its size and mtime stayed the same this long"
+                    + " (directories). Default: ${DEFAULT-VALUE}.")
+    private Duration settle;
+
     @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
     private boolean json;
 
@@ -206,8 +219,11 @@ public final class WatchCommand implements Callable<Integer> {
         validateNotifyOptions();
         boolean countRecords = policySpec.policy() instanceof ExpectedTotals
                 && ((ExpectedTotals) policySpec.policy()).unit() == Sent.Unit.RECORDS;
+        if (blindTimeout.isZero() || blindTimeout.isNegative()) {
+            throw new InvalidConfigurationException("--blind-timeout must be > 0, was " + blindTimeout);
+        }
         WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region,
-                countRecords);
+                countRecords, settle);
         ArrivalSource source = watched.source();
         List<Notifier> notifiers = notifiers();
         Path stateFile = state != null ? state : temporaryStateFile();
@@ -226,7 +242,8 @@ public final class WatchCommand implements Callable<Integer> {
                     .backoff(new Backoff(notifyBackoff, 2.0, max(notifyBackoff, Duration.ofMinutes(1)), attempts))
                     .deadLetters(new FileDeadLetters(deadLetterFile))
                     .expectations(db.expectationStore())
-                    .maxIdle(Duration.ofMillis(200));
+                    .maxIdle(Duration.ofMillis(200))
+                    .blindTimeout(blindTimeout);
             notifiers.forEach(builder::notifier);
             try (Engine engine = builder.build()) {
                 Observation started = engine.observer().start(observationId, dataset.id(), policySpec);
@@ -241,7 +258,7 @@ public final class WatchCommand implements Callable<Integer> {
                 engine.start();
                 try {
                     Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
-                    return awaitEnd(store, db, observationId, ours, deadLetterFile);
+                    return awaitEnd(engine, store, db, observationId, ours, deadLetterFile);
                 } finally {
                     source.close();
                 }
@@ -257,12 +274,15 @@ public final class WatchCommand implements Callable<Integer> {
      * Waits for the observation to end and for this run's notifiers to finish with its events (entries
      * for notifiers of another run on the same state file do not hold the exit).
      */
-    private int awaitEnd(JdbcObservationStore store, SqliteDatabase db, String observationId, Set<String> ours,
-                         Path deadLetterFile) throws InterruptedException {
+    private int awaitEnd(Engine engine, JdbcObservationStore store, SqliteDatabase db, String observationId,
+                         Set<String> ours, Path deadLetterFile) throws InterruptedException {
         ProgressLine progress = ProgressLine.forTerminal(System.console() != null, System.err);
+        BlindReport blindReport = new BlindReport(json ? System.out : null, spec.commandLine().getErr());
         while (true) {
             Observation o = store.find(observationId).orElseThrow();
-            progress.show(o, db.tallyStore().tally(o.datasetId()));
+            Optional<Blindness> blind = engine.observer().blindness(o.datasetId());
+            blindReport.update(o, blind);
+            progress.show(o, db.tallyStore().tally(o.datasetId()), blind);
             if (!o.state().open()) {
                 List<OutboxEntry> entries = store.entriesOf(observationId).stream()
                         .filter(e -> ours.contains(e.notifier())).toList();

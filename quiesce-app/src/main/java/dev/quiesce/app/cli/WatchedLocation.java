@@ -50,6 +50,12 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset, Strin
     /** As above; {@code countRecords} reads every new file to count its records (directories only). */
     static WatchedLocation open(String location, List<String> includes, List<String> excludes, Duration rescan,
                                 URI endpoint, String region, boolean countRecords) {
+        return open(location, includes, excludes, rescan, endpoint, region, countRecords, DirectorySource.DEFAULT_SETTLE);
+    }
+
+    /** As above; a file in a directory counts once it kept its size and mtime for {@code settle}. */
+    static WatchedLocation open(String location, List<String> includes, List<String> excludes, Duration rescan,
+                                URI endpoint, String region, boolean countRecords, Duration settle) {
         if (location.startsWith("s3://") || location.startsWith("s3a://")) {
             if (countRecords) {
                 throw new InvalidConfigurationException("records are counted in directories only so far;"
@@ -74,6 +80,7 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset, Strin
                 .exclude(excludes.toArray(String[]::new))
                 .rescanInterval(rescan != null ? rescan : DIRECTORY_RESCAN)
                 .countRecords(countRecords)
+                .settle(settle)
                 .build();
         return new WatchedLocation(source.bucket(), source, Dataset.of(source.bucket(), source.bucket()), "",
                 a -> read(Path.of(a.bucket()).resolve(a.key())));

@@ -7,9 +7,11 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.Blindness;
 import dev.quiesce.KeyFilter;
 import dev.quiesce.RecordCounter;
 import java.io.InputStream;
+import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
@@ -17,6 +19,8 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +46,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +108,8 @@ public final class DirectorySource implements ArrivalSource {
 
     /** Time between full rescans unless {@link Builder#rescanInterval} says otherwise: 2 s. */
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(2);
+    /** How long a new or changed file must stay unchanged before it counts, unless {@link Builder#settle} says otherwise: 1 s. */
+    public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
     /** The include glob used when none is given: every file. */
     public static final String DEFAULT_INCLUDE = "**";
 
@@ -133,9 +139,17 @@ public final class DirectorySource implements ArrivalSource {
     private ScheduledExecutorService rescans;
 
     private final boolean countRecords;
+    private final Duration settle;
+    /** New or changed files not yet counted because they were still changing; guarded by {@link #passLock}. */
+    private final Map<String, Unsettled> unsettled = new TreeMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean settlePassPending = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A pass still walking after this long tells its sink it is behind. */
+    private static final long BEHIND_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock, boolean countRecords) {
+    private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock, boolean countRecords,
+                            Duration settle) {
         this.countRecords = countRecords;
+        this.settle = settle;
         this.root = root;
         this.bucket = root.toString();
         this.filter = filter;
@@ -176,7 +190,7 @@ public final class DirectorySource implements ArrivalSource {
      * @throws NullPointerException if {@code sink} is null
      * @throws IllegalStateException if the source is closed
      */
-    public int scanOnce(Consumer<Arrival> sink) {
+    public int scanOnce(ArrivalSink sink) {
         requireNonNull(sink, "sink");
         if (closed) {
             throw new IllegalStateException("directory source for " + bucket + " is closed");
@@ -198,7 +212,7 @@ public final class DirectorySource implements ArrivalSource {
      * @throws IllegalStateException if the source was already started or is closed
      * @throws java.io.UncheckedIOException if the file system offers no watch service
      */
-    public void start(Consumer<Arrival> sink) {
+    public void start(ArrivalSink sink) {
         requireNonNull(sink, "sink");
         synchronized (lifecycleLock) {
             if (closed) {
@@ -294,7 +308,7 @@ public final class DirectorySource implements ArrivalSource {
 
     // ---------------------------------------------------------------- background threads
 
-    private void rescan(Consumer<Arrival> sink) {
+    private void rescan(ArrivalSink sink) {
         if (closed) {
             return;
         }
@@ -305,7 +319,7 @@ public final class DirectorySource implements ArrivalSource {
         }
     }
 
-    private void watchLoop(Consumer<Arrival> sink) {
+    private void watchLoop(ArrivalSink sink) {
         WatchService w = watcher;
         while (!closed) {
             WatchKey key;
@@ -342,6 +356,8 @@ public final class DirectorySource implements ArrivalSource {
             try {
                 if (overflow) {
                     LOG.debug("source.watch_overflow root={} next=full rescan now", bucket);
+                    // events were lost: until a full pass has looked, quiet proves nothing
+                    sink.blind(Blindness.BEHIND + "file events overflowed; rescanning " + bucket);
                     pass(root, sink, true);
                 } else {
                     changed.forEach((path, structural) -> refresh(path, structural, sink));
@@ -355,7 +371,7 @@ public final class DirectorySource implements ArrivalSource {
     }
 
     /** Brings one path named by a watch event up to date: a file, a new directory's tree, or something gone. */
-    private void refresh(Path path, boolean structural, Consumer<Arrival> sink) {
+    private void refresh(Path path, boolean structural, ArrivalSink sink) {
         if (closed || !path.startsWith(root) || path.equals(root)) {
             return;
         }
@@ -378,21 +394,27 @@ public final class DirectorySource implements ArrivalSource {
      * changed files, and known keys at or under {@code start} that are gone. A background pass
      * stops emitting once the source is closed.
      */
-    private int pass(Path start, Consumer<Arrival> sink, boolean background) {
+    private int pass(Path start, ArrivalSink sink, boolean background) {
         synchronized (passLock) {
             if (closed && background) {
                 return 0;
             }
-            Walk walk = new Walk(start);
+            Walk walk = new Walk(start, sink);
             try {
-                Files.walkFileTree(start, walk);
+                Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, walk);
             } catch (IOException e) {
                 // The visitor handles every per-file failure itself, so this does not happen; be safe anyway.
                 walk.unreadablePrefixes.add(keyOf(start));
             }
+            boolean full = start.equals(root);
             if (walk.rootFailure != null) {
                 LOG.warn("source.root_unreadable root={} error={} next=nothing emitted, retried at the next pass",
                         bucket, walk.rootFailure.toString());
+                if (full || !Files.isDirectory(root)) {
+                    sink.blind(walk.rootFailure instanceof NoSuchFileException
+                            ? "the watched directory " + bucket + " is gone"
+                            : "cannot read the watched directory " + bucket + ": " + brief(walk.rootFailure));
+                }
                 return 0;
             }
             int emitted = 0;
@@ -419,8 +441,11 @@ public final class DirectorySource implements ArrivalSource {
                 emitRemoved(key, sink);
                 emitted++;
             }
-            LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={}",
-                    bucket, scope == null ? "." : scope, walk.found.size(), emitted, walk.skipped);
+            LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={} unsettled={}",
+                    bucket, scope == null ? "." : scope, walk.found.size(), emitted, walk.skipped, unsettled.size());
+            if (full) {
+                reportSight(walk, sink);
+            }
             return emitted;
         }
     }
@@ -443,11 +468,15 @@ public final class DirectorySource implements ArrivalSource {
     }
 
     /** Emits a creation if the file is new or changed; records it only after the sink accepted it. */
-    private boolean emitCreated(String key, BasicFileAttributes attrs, Consumer<Arrival> sink) {
+    private boolean emitCreated(String key, BasicFileAttributes attrs, ArrivalSink sink) {
         Instant modified = attrs.lastModifiedTime().toInstant();
         String fileToken = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + attrs.size();
         Known previous = known.get(key);
         if (previous != null && previous.present && previous.fileToken.equals(fileToken)) {
+            unsettled.remove(key);
+            return false;
+        }
+        if (!settled(key, fileToken, modified)) {
             return false;
         }
         Instant eventTime = modified;
@@ -474,7 +503,66 @@ public final class DirectorySource implements ArrivalSource {
         return true;
     }
 
-    private void emitRemoved(String key, Consumer<Arrival> sink) {
+    /**
+     * Whether a new or changed file has stopped changing: its size and last-modified time are the same as
+     * at least {@code settle} ago. A file still being written is held back (and the source is behind) so
+     * that it counts once, at its final size, rather than at a size it had mid-write.
+     */
+    private boolean settled(String key, String fileToken, Instant modified) {
+        if (settle.isZero()) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Unsettled u = unsettled.get(key);
+        if (u == null || !u.fileToken.equals(fileToken)) {
+            u = new Unsettled(fileToken, now);
+            unsettled.put(key, u);
+        }
+        // unchanged for the settle time as this source watched it, or last modified that long ago
+        if (!now.isBefore(u.firstSeen.plus(settle)) || !now.isBefore(modified.plus(settle))) {
+            unsettled.remove(key);
+            return true;
+        }
+        return false;
+    }
+
+    /** After a full pass: blind while parts could not be read or files are still being written, else seeing. */
+    private void reportSight(Walk walk, ArrivalSink sink) {
+        if (!walk.unreadablePrefixes.isEmpty()) {
+            String first = walk.unreadablePrefixes.stream().sorted().findFirst().orElse("");
+            sink.blind("cannot read " + walk.unreadablePrefixes.size() + " path(s) under " + bucket + ", first "
+                    + first + (walk.firstUnreadable == null ? "" : ": " + brief(walk.firstUnreadable)));
+        } else if (!unsettled.isEmpty()) {
+            String first = unsettled.keySet().iterator().next();
+            sink.blind(Blindness.BEHIND + unsettled.size() + (unsettled.size() == 1 ? " file" : " files")
+                    + " still being written, first " + first);
+            scheduleSettlePass(sink);
+        } else {
+            sink.seeing();
+        }
+    }
+
+    /** Looks again once the settle time has passed, not a whole rescan interval later. */
+    private void scheduleSettlePass(ArrivalSink sink) {
+        ScheduledExecutorService r = rescans;
+        if (r != null && !closed && settlePassPending.compareAndSet(false, true)) {
+            try {
+                r.schedule(() -> {
+                    settlePassPending.set(false);
+                    rescan(sink);
+                }, Math.max(1, settle.toMillis() / 2), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                settlePassPending.set(false); // closing
+            }
+        }
+    }
+
+    private static String brief(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+
+    private void emitRemoved(String key, ArrivalSink sink) {
         Known previous = known.get(key);
         Instant now = clock.instant();
         Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);
@@ -515,6 +603,10 @@ public final class DirectorySource implements ArrivalSource {
         }
     }
 
+    /** A new or changed file first seen at this size and time, not yet counted. */
+    private record Unsettled(String fileToken, Instant firstSeen) {
+    }
+
     /** What this source last emitted for a key. */
     private record Known(boolean present, String fileToken, String token, Instant eventTime) {
     }
@@ -522,13 +614,26 @@ public final class DirectorySource implements ArrivalSource {
     /** One walk of a subtree: the files that count, and what could not be read. */
     private final class Walk extends SimpleFileVisitor<Path> {
         final Path start;
+        final ArrivalSink sink;
         final Map<String, BasicFileAttributes> found = new TreeMap<>();
         final Set<String> unreadablePrefixes = new HashSet<>();
+        final long startedNanos = System.nanoTime();
         IOException rootFailure;
+        IOException firstUnreadable;
         int skipped;
+        boolean behind;
 
-        Walk(Path start) {
+        Walk(Path start, ArrivalSink sink) {
             this.start = start;
+            this.sink = sink;
+        }
+
+        /** Nothing is emitted until the walk ends: a long walk is a backlog, and the run must not take it for quiet. */
+        private void noteProgress() {
+            if (!behind && (found.size() & 0xFF) == 0 && System.nanoTime() - startedNanos > BEHIND_AFTER_NANOS) {
+                behind = true;
+                sink.blind(Blindness.BEHIND + "scanning " + bucket + ", " + found.size() + " files so far");
+            }
         }
 
         boolean unreadable(String key) {
@@ -553,6 +658,7 @@ public final class DirectorySource implements ArrivalSource {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             if (attrs.isRegularFile() && !file.equals(root) && filter.accepts(keyOf(file))) {
                 found.put(keyOf(file), attrs);
+                noteProgress();
             }
             return FileVisitResult.CONTINUE;
         }
@@ -563,9 +669,17 @@ public final class DirectorySource implements ArrivalSource {
                 rootFailure = e;
                 return FileVisitResult.TERMINATE;
             }
+            if (e instanceof FileSystemLoopException) {
+                // a link back to a directory already being walked: its files are counted once, under their first path
+                LOG.debug("source.link_cycle root={} key={} next=skipped", bucket, keyOf(file));
+                return FileVisitResult.CONTINUE;
+            }
             if (!(e instanceof NoSuchFileException)) {
                 // Not gone, just not readable now: keep what we know about it until a pass can read it.
                 unreadablePrefixes.add(keyOf(file));
+                if (firstUnreadable == null) {
+                    firstUnreadable = e;
+                }
                 skipped++;
                 LOG.debug("source.file_skipped root={} key={} error={} next=retried at the next pass",
                         bucket, keyOf(file), e.toString());
@@ -581,6 +695,9 @@ public final class DirectorySource implements ArrivalSource {
                     return FileVisitResult.TERMINATE;
                 }
                 unreadablePrefixes.add(keyOf(dir));
+                if (firstUnreadable == null) {
+                    firstUnreadable = e;
+                }
                 skipped++;
                 LOG.debug("source.directory_skipped root={} dir={} error={} next=retried at the next pass",
                         bucket, keyOf(dir), e.toString());
@@ -600,6 +717,23 @@ public final class DirectorySource implements ArrivalSource {
         private Duration rescanInterval = DEFAULT_RESCAN_INTERVAL;
         private Clock clock = Clock.systemUTC();
         private boolean countRecords;
+        private Duration settle = DEFAULT_SETTLE;
+
+        /**
+         * Sets how long a new or changed file must keep its size and last-modified time before it counts;
+         * default 1 s. Zero counts files as soon as they are seen (the name patterns still hold back
+         * {@code *.tmp}, {@code *.part} and hidden files).
+         *
+         * @throws InvalidConfigurationException if negative
+         */
+        public Builder settle(Duration d) {
+            requireNonNull(d, "settle");
+            if (d.isNegative()) {
+                throw new InvalidConfigurationException("settle must be >= 0, was " + d);
+            }
+            this.settle = d;
+            return this;
+        }
 
         /**
          * Counts each new or changed file's newline-delimited records (gzip by name or content) and
@@ -699,7 +833,14 @@ public final class DirectorySource implements ArrivalSource {
                 throw new InvalidConfigurationException("directory to watch cannot be listed: " + dir
                         + " (" + e + "); check that it is a readable local directory", e);
             }
-            return new DirectorySource(dir, KeyFilter.of(includes, excludes), rescanInterval, clock, countRecords);
+            Path real;
+            try {
+                // a symlink given as the directory is followed: the files are where it points
+                real = dir.toRealPath();
+            } catch (IOException e) {
+                throw new InvalidConfigurationException("directory to watch cannot be resolved: " + dir + " (" + e + ")", e);
+            }
+            return new DirectorySource(real, KeyFilter.of(includes, excludes), rescanInterval, clock, countRecords, settle);
         }
     }
 }

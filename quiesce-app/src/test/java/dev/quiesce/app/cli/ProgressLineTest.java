@@ -41,7 +41,7 @@ class ProgressLineTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ProgressLine p = ProgressLine.forTerminal(false, new PrintStream(buf, true, StandardCharsets.UTF_8));
         Observation o = Observation.start("o", "d", PolicySpec.defaults(), T0);
-        p.show(o, Tally.EMPTY);
+        p.show(o, Tally.EMPTY, java.util.Optional.empty());
         p.finish(o, Tally.EMPTY);
         assertThat(buf.size()).isZero();
     }

@@ -28,11 +28,30 @@ final class QuiesceProcess implements AutoCloseable {
     }
 
     static QuiesceProcess start(Path workDir, Map<String, String> env, String... args) {
+        return start(workDir, env, List.of(), args);
+    }
+
+    /**
+     * Starts the command so that file permissions apply to it even when the tests run as root: under
+     * {@code setpriv} without the capabilities that let root read any file. Empty when that cannot be had.
+     */
+    static java.util.Optional<List<String>> permissionsApplyPrefix() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            return java.util.Optional.of(List.of());
+        }
+        return Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                ? java.util.Optional.of(List.of("/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search"))
+                : java.util.Optional.empty();
+    }
+
+    /** As {@link #start(Path, Map, String...)}, the java command run behind {@code prefix}. */
+    static QuiesceProcess start(Path workDir, Map<String, String> env, List<String> prefix, String... args) {
         try {
             Files.createDirectories(workDir);
             Path out = Files.createTempFile(workDir, "stdout-", ".txt");
             Path err = Files.createTempFile(workDir, "stderr-", ".txt");
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(prefix);
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xshare:auto");
             cmd.add("-XX:TieredStopAtLevel=1");

@@ -183,7 +183,7 @@ class DirectorySourceTest {
         write("a.csv", "abc", T1);
         DirectorySource source = source().build();
         InMemoryTallyStore store = new InMemoryTallyStore();
-        Consumer<Arrival> sink = a -> store.record("ds", a, a.eventTime());
+        dev.quiesce.port.ArrivalSink sink = a -> store.record("ds", a, a.eventTime());
         source.scanOnce(sink);
         Files.move(dir.resolve("a.csv"), dir.resolve("a.csv.bak.tmp"));
         source.scanOnce(sink);
@@ -202,7 +202,7 @@ class DirectorySourceTest {
     void storeFedBySourceAgreesWithTheDirectoryAfterChurn() throws IOException {
         DirectorySource source = source().build();
         InMemoryTallyStore store = new InMemoryTallyStore();
-        Consumer<Arrival> sink = a -> store.record("ds", a, a.eventTime());
+        dev.quiesce.port.ArrivalSink sink = a -> store.record("ds", a, a.eventTime());
         write("a.csv", "aaaa", T1);
         write("b/b.csv", "bb", T1);
         source.scanOnce(sink);
@@ -247,7 +247,7 @@ class DirectorySourceTest {
         Path root = Files.createDirectories(dir.resolve(".staging/landing"));
         Files.writeString(root.resolve("a.csv"), "abc");
 
-        DirectorySource.builder(root).build().scanOnce(arrivals::add);
+        DirectorySource.builder(root).settle(Duration.ZERO).build().scanOnce(arrivals::add);
 
         assertThat(arrivals).extracting(Arrival::key).containsExactly("a.csv");
     }
@@ -426,7 +426,7 @@ class DirectorySourceTest {
     }
 
     private DirectorySource.Builder source() {
-        return DirectorySource.builder(dir).clock(clock);
+        return DirectorySource.builder(dir).settle(Duration.ZERO).clock(clock);
     }
 
     private void write(String key, String content, Instant modified) throws IOException {

@@ -42,7 +42,7 @@ class DirectorySourceWatchTest {
     void startEmitsExistingFilesBeforeReturning() throws IOException {
         Files.writeString(dir.resolve("a.csv"), "abc");
 
-        source = DirectorySource.builder(dir).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).build();
         source.start(arrivals::add);
 
         assertThat(arrivals).extracting(Arrival::key).containsExactly("a.csv");
@@ -50,7 +50,7 @@ class DirectorySourceWatchTest {
 
     @Test
     void fileWrittenAfterStartIsSeen() throws IOException {
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(200)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(200)).build();
         source.start(arrivals::add);
 
         Files.writeString(dir.resolve("late.csv"), "hello");
@@ -62,7 +62,7 @@ class DirectorySourceWatchTest {
 
     @Test
     void fileInNewNestedSubdirectoriesIsSeen() throws IOException {
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(200)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(200)).build();
         source.start(arrivals::add);
 
         Path deep = Files.createDirectories(dir.resolve("2024/05/01"));
@@ -75,7 +75,7 @@ class DirectorySourceWatchTest {
     @Test
     @EnabledOnOs(OS.LINUX) // the Linux watch service is event-driven; others may poll every 10 s
     void watchServiceAloneSeesNewFilesNewDirectoriesAndDeletions() throws IOException {
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofHours(1)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofHours(1)).build();
         source.start(arrivals::add);
 
         Path sub = Files.createDirectories(dir.resolve("sub/deeper"));
@@ -103,7 +103,7 @@ class DirectorySourceWatchTest {
         Files.writeString(dir.resolve("sub.csv"), "c");
         Files.createDirectories(dir.resolve("sub2"));
         Files.writeString(dir.resolve("sub2/d.csv"), "d");
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofHours(1)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofHours(1)).build();
         source.start(arrivals::add);
         arrivals.clear();
 
@@ -122,7 +122,7 @@ class DirectorySourceWatchTest {
     @Test
     void deletionAfterStartEmitsOneRemoval() throws IOException {
         Files.writeString(dir.resolve("a.csv"), "abc");
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(200)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(200)).build();
         source.start(arrivals::add);
 
         Files.delete(dir.resolve("a.csv"));
@@ -136,7 +136,7 @@ class DirectorySourceWatchTest {
 
     @Test
     void tmpFileRenamedAfterStartIsSeenUnderItsFinalNameOnly() throws IOException {
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(200)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(200)).build();
         source.start(arrivals::add);
 
         Path tmp = Files.writeString(dir.resolve("x.tmp"), "abc");
@@ -149,7 +149,7 @@ class DirectorySourceWatchTest {
     @Test
     void sinkFailureInTheBackgroundIsRetried() throws IOException {
         AtomicInteger failuresLeft = new AtomicInteger(2);
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(100)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(100)).build();
         source.start(a -> {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("store briefly down");
@@ -165,7 +165,7 @@ class DirectorySourceWatchTest {
 
     @Test
     void startingTwiceIsRejected() {
-        source = DirectorySource.builder(dir).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).build();
         source.start(arrivals::add);
 
         assertThatThrownBy(() -> source.start(arrivals::add)).isInstanceOf(IllegalStateException.class);
@@ -174,7 +174,7 @@ class DirectorySourceWatchTest {
     @Test
     void sinkFailureDuringTheFirstScanPropagatesAndClosesTheSource() throws IOException {
         Files.writeString(dir.resolve("a.csv"), "abc");
-        source = DirectorySource.builder(dir).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).build();
         RuntimeException boom = new IllegalStateException("store down");
 
         assertThatThrownBy(() -> source.start(a -> {
@@ -185,7 +185,7 @@ class DirectorySourceWatchTest {
 
     @Test
     void closeStopsTheBackgroundThreads() {
-        source = DirectorySource.builder(dir).rescanInterval(Duration.ofMillis(50)).build();
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(50)).build();
         source.start(arrivals::add);
         assertThat(sourceThreads()).isNotEmpty();
 

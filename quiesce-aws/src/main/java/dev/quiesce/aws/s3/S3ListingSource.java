@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.KeyFilter;
+import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -86,6 +86,8 @@ public final class S3ListingSource implements ArrivalSource {
     /** Keys per {@code ListObjectsV2} page unless {@link Builder#pageSize} says otherwise: 1000, S3's maximum. */
     public static final int DEFAULT_PAGE_SIZE = 1000;
 
+    /** A pass still listing after this long tells its sink it is behind. */
+    private static final long BEHIND_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final Logger LOG = LoggerFactory.getLogger(S3ListingSource.class);
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
@@ -168,7 +170,7 @@ public final class S3ListingSource implements ArrivalSource {
      * @throws InvalidConfigurationException if the bucket does not exist or listing it is denied
      * @throws software.amazon.awssdk.core.exception.SdkException if listing fails otherwise
      */
-    public int scanOnce(Consumer<Arrival> sink) {
+    public int scanOnce(ArrivalSink sink) {
         requireNonNull(sink, "sink");
         if (closed) {
             throw new IllegalStateException("S3 listing source for " + location() + " is closed");
@@ -188,7 +190,7 @@ public final class S3ListingSource implements ArrivalSource {
      * @throws IllegalStateException if the source was already started or is closed
      * @throws InvalidConfigurationException if the bucket does not exist or listing it is denied
      */
-    public void start(Consumer<Arrival> sink) {
+    public void start(ArrivalSink sink) {
         requireNonNull(sink, "sink");
         synchronized (lifecycleLock) {
             if (closed) {
@@ -259,11 +261,21 @@ public final class S3ListingSource implements ArrivalSource {
                 + " pageSize=" + pageSize + "]";
     }
 
+    /** One line for a failure: the SDK's message without its request ids, or the exception's name. */
+    private static String briefly(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int cut = m.indexOf(" (Service:");
+        return cut > 0 ? m.substring(0, cut) : m;
+    }
+
     private String location() {
         return "s3://" + bucket + "/" + prefix;
     }
 
-    private void poll(Consumer<Arrival> sink) {
+    private void poll(ArrivalSink sink) {
         if (closed) {
             return;
         }
@@ -276,17 +288,19 @@ public final class S3ListingSource implements ArrivalSource {
             }
             LOG.warn("source.poll_failed location={} error={} next=poll again in {}",
                     location(), e.toString(), Durations.format(pollInterval), e);
+            // a listing that failed saw nothing: the run must not take that for quiet
+            sink.blind("listing " + location() + " failed: " + briefly(e));
         }
     }
 
     // ---------------------------------------------------------------- passes
 
-    private int pass(Consumer<Arrival> sink, boolean background) {
+    private int pass(ArrivalSink sink, boolean background) {
         synchronized (passLock) {
             if (closed && background) {
                 return 0;
             }
-            Listing listing = list();
+            Listing listing = list(sink);
             int emitted = 0;
             for (S3Object o : listing.objects.values()) {
                 if (closed && background) {
@@ -312,15 +326,23 @@ public final class S3ListingSource implements ArrivalSource {
             }
             LOG.debug("source.pass_completed location={} pages={} objects={} skipped={} emitted={}",
                     location(), listing.pages, listing.objects.size(), listing.skipped, emitted);
+            sink.seeing();
             return emitted;
         }
     }
 
     /** Every object under the prefix that counts, in key order, from a complete walk. */
-    private Listing list() {
+    private Listing list(ArrivalSink sink) {
         Listing listing = new Listing();
         String continuation = null;
+        long startedNanos = System.nanoTime();
+        boolean behind = false;
         do {
+            if (!behind && listing.pages > 0 && System.nanoTime() - startedNanos > BEHIND_AFTER_NANOS) {
+                // nothing is recorded until every page is listed: a long listing is a backlog, not quiet
+                behind = true;
+                sink.blind(dev.quiesce.Blindness.BEHIND + "listing " + location() + ", " + listing.pages + " pages so far");
+            }
             ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
                     .bucket(bucket).maxKeys(pageSize).continuationToken(continuation);
             if (!prefix.isEmpty()) {
@@ -355,7 +377,7 @@ public final class S3ListingSource implements ArrivalSource {
     }
 
     /** Emits a creation if the object is new or changed; records it only after the sink accepted it. */
-    private boolean emitCreated(S3Object o, Consumer<Arrival> sink) {
+    private boolean emitCreated(S3Object o, ArrivalSink sink) {
         long size = o.size() == null ? 0 : o.size();
         String objectToken = unquote(o.eTag()) + ":" + size;
         Known previous = known.get(o.key());
@@ -375,7 +397,7 @@ public final class S3ListingSource implements ArrivalSource {
         return true;
     }
 
-    private void emitRemoved(String key, Consumer<Arrival> sink) {
+    private void emitRemoved(String key, ArrivalSink sink) {
         Known previous = known.get(key);
         Instant now = clock.instant();
         Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);

@@ -23,6 +23,7 @@ public final class VirtualTimeline {
     private final MutableClock clock;
     private final TreeMap<Instant, List<Arrival>> arrivals = new TreeMap<>();
     private final List<Instant> checkTimes = new ArrayList<>();
+    private final TreeMap<Instant, List<Runnable>> actions = new TreeMap<>();
 
     public VirtualTimeline(Engine engine, ObservationStore store, MutableClock clock) {
         this.engine = engine;
@@ -41,6 +42,12 @@ public final class VirtualTimeline {
         return this;
     }
 
+    /** Runs {@code action} (a source going blind, say) at {@code at}, before checks due then. */
+    public VirtualTimeline at(Instant at, Runnable action) {
+        actions.computeIfAbsent(at, t -> new ArrayList<>()).add(action);
+        return this;
+    }
+
     /** Runs until the observation is final or {@code limit} passes; returns it as it ends. */
     public Observation runUntilFinished(String observationId, Duration limit) {
         Instant end = clock.instant().plus(limit);
@@ -51,7 +58,11 @@ public final class VirtualTimeline {
             }
             Optional<Instant> nextWork = engine.nextWorkAt();
             Instant nextArrival = arrivals.isEmpty() ? null : arrivals.firstKey();
+            Instant nextAction = actions.isEmpty() ? null : actions.firstKey();
             Instant next = nextArrival;
+            if (nextAction != null && (next == null || nextAction.isBefore(next))) {
+                next = nextAction;
+            }
             if (nextWork.isPresent() && (next == null || nextWork.get().isBefore(next))) {
                 next = nextWork.get();
             }
@@ -60,6 +71,10 @@ public final class VirtualTimeline {
             }
             if (next.isAfter(clock.instant())) {
                 clock.set(next);
+            }
+            if (nextAction != null && !nextAction.isAfter(clock.instant())) {
+                actions.pollFirstEntry().getValue().forEach(Runnable::run);
+                continue;
             }
             if (nextArrival != null && !nextArrival.isAfter(clock.instant())) {
                 arrivals.pollFirstEntry().getValue().forEach(engine.monitor()::accept);

@@ -1,0 +1,63 @@
+package dev.quiesce.app.cli;
+
+import dev.quiesce.Blindness;
+import dev.quiesce.Observation;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Tells the user, once per change, that the source cannot see or sees again: a JSON line on stdout with
+ * {@code --json} ({@code {"type":"BLIND",...}} / {@code {"type":"SEEING",...}}) and one line on stderr. Being
+ * briefly behind is routine on big trees and shows on the progress line only.
+ */
+final class BlindReport {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final PrintStream json;
+    private final PrintWriter err;
+    private String lastReason;
+
+    /** @param json where JSON lines go, or {@code null} without {@code --json} */
+    BlindReport(PrintStream json, PrintWriter err) {
+        this.json = json;
+        this.err = err;
+    }
+
+    void update(Observation o, Optional<Blindness> sight) {
+        // being behind (a long pass, files still being written) is routine: the progress line shows it
+        Optional<Blindness> blind = sight.filter(b -> !b.behind());
+        String reason = blind.map(Blindness::reason).orElse(null);
+        if (java.util.Objects.equals(reason, lastReason)) {
+            return;
+        }
+        boolean couldNotSee = lastReason != null;
+        lastReason = reason;
+        if (json != null) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("type", reason != null ? "BLIND" : "SEEING");
+            m.put("observation", o.id());
+            m.put("dataset", o.datasetId());
+            blind.ifPresent(b -> {
+                m.put("reason", b.reason());
+                m.put("since", b.since().toString());
+            });
+            try {
+                json.println(JSON.writeValueAsString(m));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a map of strings is always JSON", e);
+            }
+            json.flush();
+        }
+        if (reason != null) {
+            err.println("quiesce: BLIND: " + reason + "; nothing completes until the source sees again");
+            err.flush();
+        } else if (reason == null && couldNotSee) {
+            err.println("quiesce: the source sees the whole location again");
+            err.flush();
+        }
+    }
+}
