@@ -10,13 +10,15 @@ public final class ExitCodes {
 
     /** The dataset finished landing; notifications were delivered. */
     public static final int COMPLETE = 0;
+    /** {@code verify}: the location does not hold what the certificate says was complete. */
+    public static final int VERIFICATION_FAILED = 1;
     /** A deadline or first-arrival timeout passed first. */
     public static final int TIMED_OUT = 3;
     /** Less landed than producers declared by the deadline. */
     public static final int INCOMPLETE = 4;
     /** The observation was cancelled. */
     public static final int CANCELLED = 5;
-    /** Bad options, policy, duration, or an unreadable directory. */
+    /** Bad options, policy, duration, an unreadable directory, or a certificate that cannot be read. */
     public static final int USAGE = 64;
     /** A bug or an unexpected failure (a store that cannot be opened, say). */
     public static final int INTERNAL = 70;

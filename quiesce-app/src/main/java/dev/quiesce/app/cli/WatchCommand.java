@@ -194,6 +194,9 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Observation id. Default: watch:<absolute DIR> or watch:s3://BUCKET/PREFIX.")
     private String id;
 
+    @CommandLine.Mixin
+    private CertificateOptions certificate = new CertificateOptions();
+
     @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
     private boolean json;
 
@@ -204,6 +207,7 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PolicySpec policySpec = policySpec();
         validateNotifyOptions();
+        certificate.validate();
         boolean countRecords = policySpec.policy() instanceof ExpectedTotals
                 && ((ExpectedTotals) policySpec.policy()).unit() == Sent.Unit.RECORDS;
         WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region,
@@ -241,7 +245,10 @@ public final class WatchCommand implements Callable<Integer> {
                 engine.start();
                 try {
                     Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
-                    return awaitEnd(store, db, observationId, ours, deadLetterFile);
+                    int exit = awaitEnd(store, db, observationId, ours, deadLetterFile);
+                    certificate.writeIfComplete(db, observationId, watched, includes, excludes, manifestDirectory,
+                            spec.commandLine().getErr());
+                    return exit;
                 } finally {
                     source.close();
                 }
