@@ -118,6 +118,20 @@ class VerifyCommandTest {
     }
 
     @Test
+    void withoutAnyNotifierTheCertificateIsWrittenAndVerifies() throws Exception {
+        Path data = landed();
+        Path cert = tmp.resolve("cert.json");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--policy", "inactivity",
+                "--inactivity", "1s", "--rescan", "200ms", "--exclude", "*.log", "--certificate", cert.toString())) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+        }
+        assertThat(JSON.readTree(cert.toFile()).get("objects").asLong()).isEqualTo(3);
+        try (QuiesceProcess v = verify(cert, data)) {
+            assertThat(v.exitCode(LIMIT)).as(v.stderr()).isZero();
+        }
+    }
+
+    @Test
     void aBadCertificateIsOneLineAndExitsSixtyFour() throws Exception {
         Path data = landed();
         Path cert = Files.writeString(tmp.resolve("cert.json"), "{\"format\": \"quiesce-certificate/1\"}");
