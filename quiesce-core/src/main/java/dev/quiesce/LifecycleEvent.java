@@ -6,7 +6,9 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,7 @@ import java.util.Map;
  * @param startedAt when the observation started
  * @param activatedAt when the first arrival was seen, or {@code null}
  * @param amendment for a LATE event its number (1, 2, ...), else 0
+ * @param certificate what was judged complete, on a COMPLETED event; {@code null} on every other
  */
 public record LifecycleEvent(
         String id,
@@ -40,7 +43,11 @@ public record LifecycleEvent(
         String reason,
         Instant startedAt,
         Instant activatedAt,
-        int amendment) {
+        int amendment,
+        Certificate certificate) {
+
+    /** Separates producer names in the {@code producersClosed} field. */
+    private static final String PRODUCER_SEPARATOR = ",";
 
     public LifecycleEvent {
         requireNonNull(id, "id");
@@ -51,6 +58,20 @@ public record LifecycleEvent(
         requireNonNull(tally, "tally");
         requireNonNull(reason, "reason");
         requireNonNull(startedAt, "startedAt");
+        if (certificate != null && (type != EventType.COMPLETED || !certificate.equals(certificate(observationId,
+                datasetId, time, tally, checks, reason, certificate.policy(), certificate.evidence().producersClosed())))) {
+            // fields() writes only what the event does not already say, so the two must agree
+            throw new IllegalArgumentException("certificate of " + certificate.observationId()
+                    + " does not describe event " + id + " (" + type + ")");
+        }
+    }
+
+    /** An event without a certificate (any but COMPLETED, and events written before certificates). */
+    public LifecycleEvent(String id, EventType type, String observationId, String datasetId, int transition,
+                          Instant time, Tally tally, long checks, String reason, Instant startedAt,
+                          Instant activatedAt, int amendment) {
+        this(id, type, observationId, datasetId, transition, time, tally, checks, reason, startedAt, activatedAt,
+                amendment, null);
     }
 
     /** An event that is not a late amendment. */
@@ -93,6 +114,15 @@ public record LifecycleEvent(
         if (amendment > 0) {
             m.put("amendment", Integer.toString(amendment));
         }
+        if (certificate != null) {
+            // the rest of the certificate is the event's own counts, times, checks and reason
+            m.put("policy", certificate.policy());
+            List<String> closed = certificate.evidence().producersClosed();
+            if (!closed.isEmpty()) {
+                m.put("producersClosed", String.join(PRODUCER_SEPARATOR, closed.stream()
+                        .map(p -> URLEncoder.encode(p, StandardCharsets.UTF_8)).toList()));
+            }
+        }
         return m;
     }
 
@@ -113,19 +143,34 @@ public record LifecycleEvent(
                     m.containsKey("records") ? Long.parseLong(m.get("records")) : 0,
                     instantOrNull(m.get("lastSeen")),
                     m.containsKey("digest") ? KeyDigest.parse(m.get("digest")) : 0);
+            EventType type = EventType.valueOf(m.get("type"));
+            long checks = Long.parseLong(m.get("checks"));
+            Certificate certificate = null;
+            if (type == EventType.COMPLETED && m.containsKey("policy")) {
+                List<String> closed = new ArrayList<>();
+                String names = m.get("producersClosed");
+                if (names != null && !names.isEmpty()) {
+                    for (String p : names.split(PRODUCER_SEPARATOR, -1)) {
+                        closed.add(URLDecoder.decode(p, StandardCharsets.UTF_8));
+                    }
+                }
+                certificate = certificate(m.get("observation"), m.get("dataset"), Instant.parse(m.get("time")), tally,
+                        checks, m.get("reason"), m.get("policy"), closed);
+            }
             return new LifecycleEvent(
                     m.get("id"),
-                    EventType.valueOf(m.get("type")),
+                    type,
                     m.get("observation"),
                     m.get("dataset"),
                     Integer.parseInt(m.get("transition")),
                     Instant.parse(m.get("time")),
                     tally,
-                    Long.parseLong(m.get("checks")),
+                    checks,
                     m.get("reason"),
                     Instant.parse(m.get("startedAt")),
                     instantOrNull(m.get("activatedAt")),
-                    m.containsKey("amendment") ? Integer.parseInt(m.get("amendment")) : 0);
+                    m.containsKey("amendment") ? Integer.parseInt(m.get("amendment")) : 0,
+                    certificate);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed lifecycle event fields " + m.keySet() + ": " + e.getMessage(), e);
         }
@@ -154,6 +199,14 @@ public record LifecycleEvent(
             m.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return fromFields(m);
+    }
+
+    /** The certificate an event with these fields carries, given what only the certificate says. */
+    private static Certificate certificate(String observationId, String datasetId, Instant time, Tally tally,
+                                           long checks, String reason, String policy, List<String> producersClosed) {
+        return new Certificate(observationId, datasetId, time, tally.objects(), tally.bytes(), tally.records(),
+                tally.digest(), policy, reason,
+                new Certificate.Evidence(tally.lastSeen(), tally.lastArrival(), checks, producersClosed));
     }
 
     private static void putIfPresent(Map<String, String> m, String key, Instant value) {

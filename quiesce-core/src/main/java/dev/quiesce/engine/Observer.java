@@ -1,5 +1,6 @@
 package dev.quiesce.engine;
 
+import dev.quiesce.Certificate;
 import dev.quiesce.EventType;
 import dev.quiesce.Expectations;
 import dev.quiesce.LifecycleEvent;
@@ -349,7 +350,7 @@ public final class Observer {
         } else {
             throw new IllegalStateException("unhandled verdict " + v);
         }
-        if (!commit(next, tally, next.state().open() ? null : EventType.into(next.state()))) {
+        if (!commit(next, tally, next.state().open() ? null : EventType.into(next.state()), declared)) {
             return Outcome.LOST_RACE;
         }
         return next.state().open() ? Outcome.CHECKED : Outcome.FINISHED_NOW;
@@ -476,8 +477,15 @@ public final class Observer {
         return commit(next, tally, EventType.into(next.state()));
     }
 
-    /** Writes the change and, when it is a transition, its event's outbox entries, in one step. */
     private boolean commit(Observation next, Tally tally, EventType type) {
+        return commit(next, tally, type, Expectations.NONE);
+    }
+
+    /**
+     * Writes the change and, when it is a transition, its event's outbox entries, in one step; a
+     * completion's event carries its certificate, with the declarations the deciding check read.
+     */
+    private boolean commit(Observation next, Tally tally, EventType type, Expectations declared) {
         List<OutboxEntry> entries = List.of();
         LifecycleEvent event = null;
         if (type != null) {
@@ -487,7 +495,8 @@ public final class Observer {
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
                     type, next.id(), next.datasetId(), next.transitions(), at, tally,
                     next.progress().checks(), next.reason(), next.startedAt(), next.activatedAt(),
-                    type == EventType.LATE ? next.amendments() : 0);
+                    type == EventType.LATE ? next.amendments() : 0,
+                    type == EventType.COMPLETED ? Certificate.of(next, tally, declared) : null);
             for (String n : next.notifiers()) {
                 entries.add(OutboxEntry.pending(event, n));
             }

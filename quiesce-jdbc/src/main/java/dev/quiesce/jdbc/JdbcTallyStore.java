@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -69,6 +71,43 @@ public final class JdbcTallyStore implements TallyStore {
             Tally read = readWithDigest(c, datasetId);
             save(c, datasetId, read);
             return read;
+        });
+    }
+
+    /**
+     * One key present in a dataset, at the version the digest covers.
+     *
+     * @param key the object key
+     * @param version its version as the source reported it, or {@code null} when the source knew none
+     * @param size its size in bytes
+     */
+    public record PresentKey(String key, String version, long size) {
+
+        /** This key's term of the {@linkplain KeyDigest key-set digest}. */
+        public long digest() {
+            return KeyDigest.of(key, version, size);
+        }
+    }
+
+    /**
+     * The keys present in a dataset (created and not removed since), in key order, each at its latest
+     * version: what a completeness certificate lists so a verifier can name what changed. Not on the
+     * {@link TallyStore} port, since a store that keeps no key list (counters only) could not offer it.
+     */
+    public List<PresentKey> presentKeys(String datasetId) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        return session.read("read present keys", c -> {
+            List<PresentKey> keys = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT object_key, version, size FROM key_version"
+                    + " WHERE dataset_id = ? AND kind = 'CREATED' ORDER BY object_key")) {
+                p.setString(1, datasetId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(new PresentKey(rs.getString("object_key"), rs.getString("version"), rs.getLong("size")));
+                    }
+                }
+            }
+            return keys;
         });
     }
 

@@ -97,4 +97,21 @@ class SqliteTallyStoreTest extends TallyStoreContract {
         assertCounts(store.tally(DS), 1, 20, 0, 2, T0.plusNanos(1_400), T0.plusNanos(1_500));
     }
 
+    @Test
+    void presentKeysAreTheKeysTheDigestCoversAtTheirLatestVersions() {
+        JdbcTallyStore store = databases.open().tallyStore();
+        store.record(DS, put("b", 5, 1, "b1").withVersion("e1:5"), SEEN);
+        store.record(DS, put("a", 10, 2, "a1").withVersion("e2:10"), SEEN);
+        store.record(DS, put("a", 12, 3, "a2").withVersion("e3:12"), SEEN);
+        store.record(DS, put("gone", 1, 4, "g1").withVersion("e4:1"), SEEN);
+        store.record(DS, delete("gone", 5, "removed:g1"), SEEN);
+        store.record("other", put("c", 1, 1, "c1"), SEEN);
+
+        List<JdbcTallyStore.PresentKey> keys = store.presentKeys(DS);
+
+        assertThat(keys).containsExactly(new JdbcTallyStore.PresentKey("a", "e3:12", 12),
+                new JdbcTallyStore.PresentKey("b", "e1:5", 5));
+        assertThat(keys.stream().mapToLong(JdbcTallyStore.PresentKey::digest).sum())
+                .isEqualTo(store.tally(DS).digest());
+    }
 }

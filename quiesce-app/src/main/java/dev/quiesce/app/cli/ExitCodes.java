@@ -10,6 +10,8 @@ public final class ExitCodes {
 
     /** The dataset finished landing; notifications were delivered. */
     public static final int COMPLETE = 0;
+    /** {@code verify}: the location does not hold what the certificate says was complete. */
+    public static final int VERIFICATION_FAILED = 1;
     /** A deadline or first-arrival timeout passed first. */
     public static final int TIMED_OUT = 3;
     /** Less landed than producers declared by the deadline. */
@@ -18,7 +20,7 @@ public final class ExitCodes {
     public static final int CANCELLED = 5;
     /** The source could not see the location (gone, unreadable, listing failing) for the blind timeout. */
     public static final int BLIND = 6;
-    /** Bad options, policy, duration, or an unreadable directory. */
+    /** Bad options, policy, duration, an unreadable directory, or a certificate that cannot be read. */
     public static final int USAGE = 64;
     /** A bug or an unexpected failure (a store that cannot be opened, say). */
     public static final int INTERNAL = 70;

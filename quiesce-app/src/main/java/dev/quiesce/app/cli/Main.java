@@ -14,11 +14,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Tells you when a stream of data has finished landing in storage.",
-        subcommands = {WatchCommand.class, ExpectCommand.class, CancelCommand.class, SimulateCommand.class,
+        subcommands = {WatchCommand.class, VerifyCommand.class, ExpectCommand.class, CancelCommand.class, SimulateCommand.class,
             TuneCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:complete", "3:timed out", "4:incomplete", "5:cancelled",
+            "0:complete (verify: verified)", "1:verify: verification failed", "3:timed out", "4:incomplete", "5:cancelled",
             "64:bad usage", "70:internal error", "75:downstream unreachable after retries"})
 public final class Main implements Runnable {
 

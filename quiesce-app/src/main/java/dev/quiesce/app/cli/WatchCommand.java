@@ -55,8 +55,8 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:complete", "3:timed out", "5:cancelled", "6:source blind for --blind-timeout", "64:bad usage",
-            "70:internal error",
+            "0:complete", "3:timed out", "4:incomplete (less landed than declared)", "5:cancelled",
+            "6:source blind for --blind-timeout", "64:bad usage", "70:internal error",
             "75:downstream unreachable after retries"})
 public final class WatchCommand implements Callable<Integer> {
 
@@ -207,6 +207,9 @@ public final class WatchCommand implements Callable<Integer> {
                     + " (directories). Default: ${DEFAULT-VALUE}.")
     private Duration settle;
 
+    @CommandLine.Mixin
+    private CertificateOptions certificate = new CertificateOptions();
+
     @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
     private boolean json;
 
@@ -217,6 +220,7 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PolicySpec policySpec = policySpec();
         validateNotifyOptions();
+        certificate.validate();
         boolean countRecords = policySpec.policy() instanceof ExpectedTotals
                 && ((ExpectedTotals) policySpec.policy()).unit() == Sent.Unit.RECORDS;
         if (blindTimeout.isZero() || blindTimeout.isNegative()) {
@@ -258,7 +262,10 @@ public final class WatchCommand implements Callable<Integer> {
                 engine.start();
                 try {
                     Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
-                    return awaitEnd(engine, store, db, observationId, ours, deadLetterFile);
+                    int exit = awaitEnd(engine, store, db, observationId, ours, deadLetterFile);
+                    certificate.writeIfComplete(db, observationId, watched, includes, excludes, manifestDirectory,
+                            spec.commandLine().getErr());
+                    return exit;
                 } finally {
                     source.close();
                 }
