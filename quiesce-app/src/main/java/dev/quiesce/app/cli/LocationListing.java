@@ -31,7 +31,9 @@ record LocationListing(SortedMap<String, CertificateFile.Key> keys) {
      */
     static LocationListing of(String location, List<String> includes, List<String> excludes, String manifests,
                               URI endpoint, String region) {
-        WatchedLocation where = WatchedLocation.open(location, includes, excludes, null, endpoint, region);
+        // what is there now, files just written included: verifying is not watching for them to settle
+        WatchedLocation where = WatchedLocation.open(location, includes, excludes, null, endpoint, region, false,
+                java.time.Duration.ZERO);
         SortedMap<String, CertificateFile.Key> keys = new TreeMap<>();
         // a first pass of a fresh source reports every present key once, as a creation at its version
         try (ArrivalSource source = where.source()) {

@@ -73,6 +73,54 @@ class WatchS3Test {
         }
     }
 
+    @Test
+    void anOutageOfTheStoreHoldsTheRunAndWhatLandedMeanwhileIsCounted() throws Exception {
+        S3Server own = S3Server.start(event -> { });
+        try {
+            own.client().createBucket(b -> b.bucket("outage"));
+            own.client().putObject(p -> p.bucket("outage").key("in/a.json"), RequestBody.fromString("a"));
+            try (QuiesceProcess q = QuiesceProcess.start(tmp, CREDENTIALS, "watch", "s3://outage/in/",
+                    "--endpoint-url", own.endpoint().toString(), "--json", "--blind-timeout", "1m",
+                    "--policy", "inactivity", "--inactivity", "2s", "--rescan", "200ms")) {
+                org.awaitility.Awaitility.await().atMost(LIMIT).until(() -> q.stdout().contains("ACTIVATED"));
+                own.stop();
+                org.awaitility.Awaitility.await().atMost(LIMIT).until(() -> q.stdout().contains("\"type\":\"BLIND\""));
+                own.putDirectly("outage", "in/b.json", "bb");
+                // well past the quiet window while the store is down: no completion on what was seen before
+                org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(LIMIT).until(() -> true);
+                assertThat(q.stdout()).doesNotContain("COMPLETED");
+                own.restart();
+
+                assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();
+                assertThat(q.stdout()).contains("\"type\":\"SEEING\"").contains("listing s3://outage/in/ failed");
+                JsonNode completed = q.stdout().lines().filter(l -> l.contains("\"COMPLETED\"")).map(WatchS3Test::json)
+                        .findFirst().orElseThrow();
+                assertThat(completed.get("objects").asLong()).isEqualTo(2);
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void aStoreThatStaysDownEndsTheRunBlind() throws Exception {
+        S3Server own = S3Server.start(event -> { });
+        try {
+            own.client().createBucket(b -> b.bucket("gone"));
+            own.client().putObject(p -> p.bucket("gone").key("in/a.json"), RequestBody.fromString("a"));
+            try (QuiesceProcess q = QuiesceProcess.start(tmp, CREDENTIALS, "watch", "s3://gone/in/",
+                    "--endpoint-url", own.endpoint().toString(), "--json", "--blind-timeout", "2s",
+                    "--policy", "inactivity", "--inactivity", "3s", "--rescan", "200ms")) {
+                org.awaitility.Awaitility.await().atMost(LIMIT).until(() -> q.stdout().contains("ACTIVATED"));
+                own.stop();
+                assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.BLIND);
+                assertThat(q.stdout()).doesNotContain("COMPLETED");
+            }
+        } finally {
+            own.close();
+        }
+    }
+
     private static JsonNode json(String line) {
         try {
             return new ObjectMapper().readTree(line);

@@ -96,12 +96,14 @@ public final class S3Server implements AutoCloseable {
         System.setProperty("http.keepAlive", "false");
     }
 
-    private final S3Proxy proxy;
+    private volatile S3Proxy proxy;
+    private final BlobStore store;
     private final URI endpoint;
     private final S3Client client;
 
-    private S3Server(S3Proxy proxy, URI endpoint) {
+    private S3Server(S3Proxy proxy, BlobStore store, URI endpoint) {
         this.proxy = proxy;
+        this.store = store;
         this.endpoint = endpoint;
         this.client = S3Client.builder()
                 .endpointOverride(endpoint)
@@ -129,9 +131,17 @@ public final class S3Server implements AutoCloseable {
      */
     public static S3Server start(Consumer<String> events) {
         requireNonNull(events, "events");
+        BlobStore store = new NotifyingBlobStore(new TransientNio2BlobStore(), events);
+        S3Proxy proxy = startProxy(store, 0);
+        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        LOG.debug("s3server.started endpoint={}", endpoint);
+        return new S3Server(proxy, store, endpoint);
+    }
+
+    private static S3Proxy startProxy(BlobStore store, int port) {
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new NotifyingBlobStore(new TransientNio2BlobStore(), events))
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, CREDENTIAL, CREDENTIAL)
                 .build();
         try {
@@ -141,9 +151,28 @@ public final class S3Server implements AutoCloseable {
         }
         await("S3Proxy started").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> "STARTED".equals(proxy.getState()));
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        LOG.debug("s3server.started endpoint={}", endpoint);
-        return new S3Server(proxy, endpoint);
+        return proxy;
+    }
+
+    /** Takes the server off the network (an outage); what it stores is kept for {@link #restart()}. */
+    public void stop() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop: " + e, e);
+        }
+    }
+
+    /** Brings a {@link #stop() stopped} server back on the same endpoint, with everything it stored. */
+    public void restart() {
+        proxy = startProxy(store, endpoint.getPort());
+    }
+
+    /** Stores an object behind the network's back, as a write during an outage of the listing path would. */
+    public void putDirectly(String bucket, String key, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        store.putBlob(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(key)
+                .contentLength((long) bytes.length).build(), new java.io.ByteArrayInputStream(bytes));
     }
 
     /** Where the server listens, e.g. {@code http://127.0.0.1:41234}. */
