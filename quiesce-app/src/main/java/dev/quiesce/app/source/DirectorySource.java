@@ -13,6 +13,7 @@ import dev.quiesce.RecordCounter;
 import java.io.InputStream;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
+import dev.quiesce.source.KnownObjects;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.io.IOException;
@@ -53,23 +54,21 @@ import org.slf4j.LoggerFactory;
  * Turns files landing in a directory tree into {@link Arrival}s, so {@code quiesce watch DIR} can
  * tell when files stop landing.
  *
- * <p><b>What it emits.</b> Each arrival's bucket is {@link #bucket()}, the root's absolute
- * normalized path; its key is the file's path relative to the root with {@code /} separators. A
- * file seen for the first time, or whose last-modified time or size changed, gives one
- * {@link Arrival#created created} arrival: size is the file size, event time its last-modified
- * time, and the dedupe token {@code <last-modified epoch nanos>:<size>}, which is the same on every
- * scan of an unchanged file. A file seen before and gone at a later pass gives one
- * {@link Arrival#removed removed} arrival with token {@code removed:<last token>} and the clock's
- * current time. A scan of unchanged files emits nothing.
+ * <p><b>What it emits.</b> Each arrival's bucket is {@link #bucket()}, the root's real path (a symlink
+ * given as the root is followed); its key is the file's path relative to the root with {@code /}
+ * separators. A file seen for the first time, or whose last-modified time or size changed, gives one
+ * {@link Arrival#created created} arrival once it has kept that size and time for the
+ * {@link Builder#settle settle} time: size is the file size, event time its last-modified time, version
+ * {@code <last-modified epoch nanos>:<size>}. A file gone at a later pass gives one
+ * {@link Arrival#removed removed} arrival. Tokens and event times follow {@link KnownObjects}, the rules
+ * every listing source shares. A new source (after a restart) re-emits every file with the same tokens,
+ * which stores count once, but cannot report removals that happened while no source was running.
  *
- * <p>Event times of one key only ever grow, so a store keeping the latest version per key agrees
- * with the directory: when a file comes back with a last-modified time not after the key's
- * previous event (moved away and back, restored with {@code cp -p}, a file system with coarse
- * timestamps) its event time is 1 ns after the previous event and its token gets
- * {@code /<event time>} appended so it differs from every earlier token; a removal's event time is
- * likewise at least 1 ns after the key's last creation. Keys and tokens live in memory only: a new
- * source (after a restart) re-emits every file with the same tokens, which stores count once, but
- * cannot report removals that happened while no source was running.
+ * <p><b>Sight.</b> The sink hears {@link ArrivalSink#blind blind} when a full pass cannot read the root
+ * (gone, unreadable) or a subtree, and when the source is behind: watch events overflowed, a pass has been
+ * walking for over 500 ms, or files are still being written; it hears {@link ArrivalSink#seeing seeing}
+ * after a full pass that read everything with nothing left unsettled. Links inside the tree are followed;
+ * a link back to a directory being walked is skipped, so a cycle ends.
  *
  * <p><b>Which files count.</b> Files still being written are ignored: hidden files and everything
  * in hidden directories (names starting with {@code .}), everything in {@code _temporary}
@@ -80,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#exclude exclude} glob (default none) count. A glob without {@code /} matches the
  * relative path or the file name, so {@code *.csv} matches at any depth; a glob with {@code /}
  * matches the whole relative path ({@code data/*.csv} only directly under {@code data}). Only
- * regular files count; symbolic links are not followed.
+ * regular files count (a link to one counts as the file).
  *
  * <p><b>Watching.</b> {@link #scanOnce} walks the tree once. {@link #start} scans, then follows
  * the tree with a {@link WatchService} (registering new subdirectories as they appear) and rescans
@@ -122,10 +121,10 @@ public final class DirectorySource implements ArrivalSource {
     private final Duration rescanInterval;
     private final Clock clock;
 
-    /** Guards {@link #known} and every pass; the sink is only called while holding it. */
+    /** Guards {@link #known}, {@link #unsettled} and every pass; the sink is only called while holding it. */
     private final Object passLock = new Object();
     /** Per key, what was last emitted; a removed key stays as a tombstone so its event times keep growing. */
-    private final TreeMap<String, Known> known = new TreeMap<>();
+    private final KnownObjects known;
 
     /** Guards starting and closing. */
     private final Object lifecycleLock = new Object();
@@ -152,6 +151,7 @@ public final class DirectorySource implements ArrivalSource {
         this.settle = settle;
         this.root = root;
         this.bucket = root.toString();
+        this.known = new KnownObjects(bucket);
         this.filter = filter;
         this.rescanInterval = rescanInterval;
         this.clock = clock;
@@ -427,13 +427,7 @@ public final class DirectorySource implements ArrivalSource {
                 }
             }
             String scope = start.equals(root) ? null : keyOf(start);
-            List<String> gone = new ArrayList<>();
-            for (Map.Entry<String, Known> k : inScope(scope).entrySet()) {
-                String key = k.getKey();
-                if (k.getValue().present && !walk.found.containsKey(key) && !walk.unreadable(key)) {
-                    gone.add(key);
-                }
-            }
+            List<String> gone = known.gone(scope, key -> walk.found.containsKey(key) || walk.unreadable(key));
             for (String key : gone) {
                 if (closed && background) {
                     return emitted;
@@ -450,42 +444,18 @@ public final class DirectorySource implements ArrivalSource {
         }
     }
 
-    /**
-     * The known keys equal to {@code scope} or under {@code scope/}, in key order; all of them when
-     * {@code scope} is null. Reads only that range of the sorted map, so a watch event on one file
-     * does not look at every key.
-     */
-    private Map<String, Known> inScope(String scope) {
-        if (scope == null) {
-            return known;
-        }
-        Map<String, Known> keys = new TreeMap<>(known.subMap(scope + "/", true, scope + "0", false)); // '0' follows '/'
-        Known exact = known.get(scope);
-        if (exact != null) {
-            keys.put(scope, exact);
-        }
-        return keys;
-    }
-
     /** Emits a creation if the file is new or changed; records it only after the sink accepted it. */
     private boolean emitCreated(String key, BasicFileAttributes attrs, ArrivalSink sink) {
         Instant modified = attrs.lastModifiedTime().toInstant();
         String fileToken = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + attrs.size();
-        Known previous = known.get(key);
-        if (previous != null && previous.present && previous.fileToken.equals(fileToken)) {
+        Arrival arrival = known.created(key, attrs.size(), modified, fileToken, fileToken);
+        if (arrival == null) {
             unsettled.remove(key);
             return false;
         }
         if (!settled(key, fileToken, modified)) {
             return false;
         }
-        Instant eventTime = modified;
-        String token = fileToken;
-        if (previous != null && !modified.isAfter(previous.eventTime)) {
-            eventTime = previous.eventTime.plusNanos(1);
-            token = fileToken + "/" + eventTime;
-        }
-        Arrival arrival = Arrival.created(bucket, key, attrs.size(), eventTime, token).withVersion(fileToken);
         if (countRecords) {
             try (InputStream in = Files.newInputStream(root.resolve(key))) {
                 arrival = arrival.withRecords(RecordCounter.count(key, in));
@@ -496,10 +466,11 @@ public final class DirectorySource implements ArrivalSource {
                 return false;
             }
         }
+        boolean overwrite = known.present(key);
         sink.accept(arrival);
-        known.put(key, new Known(true, fileToken, token, eventTime));
+        known.reported(arrival);
         LOG.debug("source.file_changed root={} key={} size={} token={} overwrite={}",
-                bucket, key, attrs.size(), token, previous != null && previous.present);
+                bucket, key, attrs.size(), arrival.dedupeToken(), overwrite);
         return true;
     }
 
@@ -563,13 +534,10 @@ public final class DirectorySource implements ArrivalSource {
     }
 
     private void emitRemoved(String key, ArrivalSink sink) {
-        Known previous = known.get(key);
-        Instant now = clock.instant();
-        Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);
-        String token = "removed:" + previous.token;
-        sink.accept(Arrival.removed(bucket, key, eventTime, token));
-        known.put(key, new Known(false, previous.fileToken, token, eventTime));
-        LOG.debug("source.file_removed root={} key={} token={}", bucket, key, token);
+        Arrival removal = known.removed(key, clock.instant());
+        sink.accept(removal);
+        known.reported(removal);
+        LOG.debug("source.file_removed root={} key={} token={}", bucket, key, removal.dedupeToken());
     }
 
     private String keyOf(Path path) {
@@ -605,10 +573,6 @@ public final class DirectorySource implements ArrivalSource {
 
     /** A new or changed file first seen at this size and time, not yet counted. */
     private record Unsettled(String fileToken, Instant firstSeen) {
-    }
-
-    /** What this source last emitted for a key. */
-    private record Known(boolean present, String fileToken, String token, Instant eventTime) {
     }
 
     /** One walk of a subtree: the files that count, and what could not be read. */

@@ -6,6 +6,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.KeyFilter;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
+import dev.quiesce.source.KnownObjects;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.time.Clock;
@@ -35,17 +36,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p><b>What it emits.</b> {@link #scanOnce} walks the prefix with {@code ListObjectsV2}, page by page
  * with continuation tokens, and compares what it finds with what it emitted before. An object seen
- * for the first time gives one {@link Arrival#created created} arrival with its size, its
- * last-modified time as event time and the token {@code <etag>:<size>} (the eTag without quotes);
- * an object whose eTag or size changed gives another, whose token is {@code <etag>:<size>/<event
- * time>} so that it differs from every token emitted for that key before (content can change back,
- * an object can be deleted and written again). An object seen before and missing from a complete
- * walk gives one {@link Arrival#removed removed} arrival, token {@code removed:<last token>}, stamped
- * with the clock's time. Event times of one key only ever grow: an event not after the key's
- * previous one is stamped 1 ns after it. Rewriting an object with identical content (same eTag and
- * size) is not seen. Known keys live in memory: a new source (after a restart) re-emits every object
- * with the same first tokens, which tally stores count once, but cannot report removals that happened
- * while no source ran.
+ * for the first time, or whose eTag or size changed, gives one {@link Arrival#created created} arrival
+ * with its size, its last-modified time as event time and version {@code <eTag>:<size>} (the eTag without
+ * quotes); one missing from a complete walk gives one {@link Arrival#removed removed} arrival. Tokens and
+ * event times follow {@link KnownObjects}, the rules every listing source shares. Rewriting an object with
+ * identical content (same eTag and size) is not seen. Known keys live in memory: a new source (after a
+ * restart) re-emits every object with the same first tokens, which tally stores count once, but cannot
+ * report removals that happened while no source ran.
+ *
+ * <p><b>Sight.</b> A poll whose listing fails (endpoint down, credentials expired) tells the sink
+ * {@link ArrivalSink#blind blind}, and so does a listing still paging after 500 ms (nothing is recorded
+ * before its last page); a complete pass tells it {@link ArrivalSink#seeing seeing}.
  *
  * <p><b>Which keys count.</b> The rules of the directory source, applied to the key relative to the
  * prefix's directory (the prefix up to and including its last {@code /}): keys still being written
@@ -103,7 +104,7 @@ public final class S3ListingSource implements ArrivalSource {
     /** Guards {@link #known} and every pass; the sink is only called while holding it. */
     private final Object passLock = new Object();
     /** Per key, what was last emitted; a removed key stays as a tombstone so its event times keep growing. */
-    private final Map<String, Known> known = new HashMap<>();
+    private final KnownObjects known;
 
     private final Object lifecycleLock = new Object();
     private volatile boolean closed;
@@ -114,6 +115,7 @@ public final class S3ListingSource implements ArrivalSource {
     private S3ListingSource(Builder b, KeyFilter filter) {
         this.client = b.client;
         this.bucket = b.bucket;
+        this.known = new KnownObjects(b.bucket);
         this.prefix = b.prefix;
         this.prefixDirectory = prefix.substring(0, prefix.lastIndexOf('/') + 1);
         this.filter = filter;
@@ -310,13 +312,7 @@ public final class S3ListingSource implements ArrivalSource {
                     emitted++;
                 }
             }
-            List<String> gone = new ArrayList<>();
-            for (Map.Entry<String, Known> k : known.entrySet()) {
-                if (k.getValue().present && !listing.objects.containsKey(k.getKey())) {
-                    gone.add(k.getKey());
-                }
-            }
-            gone.sort(null);
+            List<String> gone = known.gone(null, listing.objects::containsKey);
             for (String key : gone) {
                 if (closed && background) {
                     return emitted;
@@ -380,31 +376,25 @@ public final class S3ListingSource implements ArrivalSource {
     private boolean emitCreated(S3Object o, ArrivalSink sink) {
         long size = o.size() == null ? 0 : o.size();
         String objectToken = unquote(o.eTag()) + ":" + size;
-        Known previous = known.get(o.key());
-        if (previous != null && previous.present && previous.objectToken.equals(objectToken)) {
+        Instant modified = o.lastModified() != null ? o.lastModified() : clock.instant();
+        // the listing's time is part of the token: the same content written again later is a new event
+        Arrival arrival = known.created(o.key(), size, modified, objectToken, objectToken + "@" + modified.toEpochMilli());
+        if (arrival == null) {
             return false;
         }
-        Instant modified = o.lastModified() != null ? o.lastModified() : clock.instant();
-        Instant eventTime = modified;
-        if (previous != null && !modified.isAfter(previous.eventTime)) {
-            eventTime = previous.eventTime.plusNanos(1);
-        }
-        String token = previous == null ? objectToken : objectToken + "/" + eventTime;
-        sink.accept(Arrival.created(bucket, o.key(), size, eventTime, token).withVersion(objectToken));
-        known.put(o.key(), new Known(true, objectToken, token, eventTime));
+        boolean overwrite = known.present(o.key());
+        sink.accept(arrival);
+        known.reported(arrival);
         LOG.debug("source.object_changed location={} key={} size={} token={} overwrite={}",
-                location(), o.key(), size, token, previous != null && previous.present);
+                location(), o.key(), size, arrival.dedupeToken(), overwrite);
         return true;
     }
 
     private void emitRemoved(String key, ArrivalSink sink) {
-        Known previous = known.get(key);
-        Instant now = clock.instant();
-        Instant eventTime = now.isAfter(previous.eventTime) ? now : previous.eventTime.plusNanos(1);
-        String token = "removed:" + previous.token;
-        sink.accept(Arrival.removed(bucket, key, eventTime, token));
-        known.put(key, new Known(false, previous.objectToken, token, eventTime));
-        LOG.debug("source.object_removed location={} key={} token={}", location(), key, token);
+        Arrival removal = known.removed(key, clock.instant());
+        sink.accept(removal);
+        known.reported(removal);
+        LOG.debug("source.object_removed location={} key={} token={}", location(), key, removal.dedupeToken());
     }
 
     private static String unquote(String etag) {
@@ -415,9 +405,6 @@ public final class S3ListingSource implements ArrivalSource {
                 ? etag.substring(1, etag.length() - 1) : etag;
     }
 
-    /** What this source last emitted for a key. */
-    private record Known(boolean present, String objectToken, String token, Instant eventTime) {
-    }
 
     /** One complete walk: the objects that count, by key, in key order. */
     private static final class Listing {
