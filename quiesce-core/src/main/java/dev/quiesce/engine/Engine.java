@@ -40,6 +40,8 @@ public final class Engine implements AutoCloseable {
     private final Monitor monitor;
     private final OutboxRelay relay;
     private final Router router;
+    private final Object passes = new Object();
+    private long passCount;
 
     private Engine(Builder b) {
         this.observations = b.observations;
@@ -81,8 +83,40 @@ public final class Engine implements AutoCloseable {
 
     /** Runs every check and delivery due now (deliveries after checks, so a completion goes out in the same pass). */
     public void runOnce() {
-        observer.runDue();
-        relay.deliverDue();
+        try {
+            observer.runDue();
+            relay.deliverDue();
+        } finally {
+            synchronized (passes) {
+                passCount++;
+                passes.notifyAll();
+            }
+        }
+    }
+
+    /** How many passes of checks and deliveries have ended: read it before looking at the store, then {@link #awaitPassAfter}. */
+    public long passesEnded() {
+        synchronized (passes) {
+            return passCount;
+        }
+    }
+
+    /**
+     * Waits until more than {@code ended} passes have ended, or {@code timeout} passes, so a caller waiting
+     * for a run to end looks again as soon as the engine may have changed it rather than on a polling interval.
+     * Reading {@link #passesEnded()} before looking at the store means no pass between the two is missed.
+     */
+    public void awaitPassAfter(long ended, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (passes) {
+            while (passCount <= ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(passes, left);
+            }
+        }
     }
 
     /** The earliest time a check or a delivery is due. */

@@ -286,6 +286,7 @@ public final class WatchCommand implements Callable<Integer> {
         ProgressLine progress = ProgressLine.forTerminal(System.console() != null, System.err);
         BlindReport blindReport = new BlindReport(json ? System.out : null, spec.commandLine().getErr());
         while (true) {
+            long passes = engine.passesEnded();
             Observation o = store.find(observationId).orElseThrow();
             Optional<Blindness> blind = engine.observer().blindness(o.datasetId());
             blindReport.update(o, blind);
@@ -308,7 +309,8 @@ public final class WatchCommand implements Callable<Integer> {
                     return ExitCodes.of(o.state());
                 }
             }
-            Thread.sleep(100);
+            // woken by the engine's next pass; the timeout keeps the progress line moving
+            engine.awaitPassAfter(passes, Duration.ofMillis(100));
         }
     }
 

@@ -139,6 +139,7 @@ public final class DirectorySource implements ArrivalSource {
 
     private final boolean countRecords;
     private final Duration settle;
+    private final OpenForWriting openForWriting = new OpenForWriting();
     /** New or changed files not yet counted because they were still changing; guarded by {@link #passLock}. */
     private final Map<String, Unsettled> unsettled = new TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean settlePassPending = new java.util.concurrent.atomic.AtomicBoolean();
@@ -437,8 +438,13 @@ public final class DirectorySource implements ArrivalSource {
             }
             LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={} unsettled={}",
                     bucket, scope == null ? "." : scope, walk.found.size(), emitted, walk.skipped, unsettled.size());
+            // a file that went away while it was being written is no longer waited for
+            unsettled.keySet().removeIf(key -> (full || key.equals(scope) || key.startsWith(scope + "/"))
+                    && !walk.found.containsKey(key));
             if (full) {
                 reportSight(walk, sink);
+            } else if (!unsettled.isEmpty()) {
+                reportUnsettled(sink);
             }
             return emitted;
         }
@@ -475,18 +481,28 @@ public final class DirectorySource implements ArrivalSource {
     }
 
     /**
-     * Whether a new or changed file has stopped changing: its size and last-modified time are the same as
-     * at least {@code settle} ago. A file still being written is held back (and the source is behind) so
-     * that it counts once, at its final size, rather than at a size it had mid-write.
+     * Whether a new or changed file may count now. A file a local process holds open for writing never does
+     * (Linux tells; see {@link OpenForWriting}). A file seen for the first time otherwise counts at once: it
+     * appeared whole, as a rename from a temporary name delivers it. A file this source saw change counts
+     * once it kept its size and last-modified time for {@code settle} (or was last modified that long ago),
+     * so it counts once, at its settled size, rather than at every size it had mid-write.
      */
     private boolean settled(String key, String fileToken, Instant modified) {
-        if (settle.isZero()) {
+        Instant now = clock.instant();
+        if (openForWriting.isOpen(root.resolve(key))) {
+            unsettled.put(key, new Unsettled(fileToken, now, true));
+            return false;
+        }
+        Unsettled u = unsettled.get(key);
+        if (settle.isZero() || (u != null && u.open)) {
+            unsettled.remove(key); // its writer closed it: whole now
             return true;
         }
-        Instant now = clock.instant();
-        Unsettled u = unsettled.get(key);
+        if (u == null && !known.present(key)) {
+            return true; // first sight, not being written
+        }
         if (u == null || !u.fileToken.equals(fileToken)) {
-            u = new Unsettled(fileToken, now);
+            u = new Unsettled(fileToken, now, false);
             unsettled.put(key, u);
         }
         // unchanged for the settle time as this source watched it, or last modified that long ago
@@ -504,13 +520,18 @@ public final class DirectorySource implements ArrivalSource {
             sink.blind("cannot read " + walk.unreadablePrefixes.size() + " path(s) under " + bucket + ", first "
                     + first + (walk.firstUnreadable == null ? "" : ": " + brief(walk.firstUnreadable)));
         } else if (!unsettled.isEmpty()) {
-            String first = unsettled.keySet().iterator().next();
-            sink.blind(Blindness.BEHIND + unsettled.size() + (unsettled.size() == 1 ? " file" : " files")
-                    + " still being written, first " + first);
-            scheduleSettlePass(sink);
+            reportUnsettled(sink);
         } else {
             sink.seeing();
         }
+    }
+
+    /** Files are still being written: the run waits for them, and they are looked at again soon. */
+    private void reportUnsettled(ArrivalSink sink) {
+        String first = unsettled.keySet().iterator().next();
+        sink.blind(Blindness.BEHIND + unsettled.size() + (unsettled.size() == 1 ? " file" : " files")
+                + " still being written, first " + first);
+        scheduleSettlePass(sink);
     }
 
     /** Looks again once the settle time has passed, not a whole rescan interval later. */
@@ -521,7 +542,7 @@ public final class DirectorySource implements ArrivalSource {
                 r.schedule(() -> {
                     settlePassPending.set(false);
                     rescan(sink);
-                }, Math.max(1, settle.toMillis() / 2), TimeUnit.MILLISECONDS);
+                }, Math.max(50, settle.toMillis() / 2), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 settlePassPending.set(false); // closing
             }
@@ -571,8 +592,8 @@ public final class DirectorySource implements ArrivalSource {
         }
     }
 
-    /** A new or changed file first seen at this size and time, not yet counted. */
-    private record Unsettled(String fileToken, Instant firstSeen) {
+    /** A new or changed file first seen at this size and time, not yet counted; {@code open}: held open for writing. */
+    private record Unsettled(String fileToken, Instant firstSeen, boolean open) {
     }
 
     /** One walk of a subtree: the files that count, and what could not be read. */
