@@ -8,7 +8,9 @@ public enum EventType {
     LATE("dev.quiesce.observation.late", ObservationState.COMPLETE),
     TIMED_OUT("dev.quiesce.observation.timed_out", ObservationState.TIMED_OUT),
     INCOMPLETE("dev.quiesce.observation.incomplete", ObservationState.INCOMPLETE),
-    CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED);
+    CANCELLED("dev.quiesce.observation.cancelled", ObservationState.CANCELLED),
+    /** An object was removed from the dataset and the spec says {@code deletes=fail}; the reason names the key. */
+    DELETED("dev.quiesce.observation.deleted", ObservationState.DELETED);
 
     /** {@link #values()} copies its array on every call; every transition looks its type up here. */
     private static final EventType[] ALL = values();

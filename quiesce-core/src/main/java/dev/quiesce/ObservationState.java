@@ -8,6 +8,7 @@ package dev.quiesce;
  *    |                          +------- deadline --------&gt; TIMED_OUT
  *    +-- deadline or first-arrival timeout ---------------&gt; TIMED_OUT
  * any open state --cancel--&gt; CANCELLED
+ * any open state --removal, with deletes=fail--&gt; DELETED
  * </pre>
  */
 public enum ObservationState {
@@ -22,7 +23,9 @@ public enum ObservationState {
     /** Producers declared less than landed by the deadline (reserved for expected totals). */
     INCOMPLETE,
     /** Stopped on request. */
-    CANCELLED;
+    CANCELLED,
+    /** An object was removed from the dataset while its spec said {@code deletes=fail}. */
+    DELETED;
 
     /** Whether checks still run in this state. */
     public boolean open() {

@@ -130,6 +130,10 @@ public final class Monitor {
                 // guarded: an array and a boxed size per arrival otherwise, logged or not
                 LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
             }
+            if (r == Effect.REMOVED) {
+                // before arrived(): a run whose spec fails on deletes must end, not complete on what is left
+                observer.removed(datasetId, arrival.key());
+            }
             if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
                 startRun(route.dated() ? datasetId : runId(datasetId, arrival), datasetId);
             }

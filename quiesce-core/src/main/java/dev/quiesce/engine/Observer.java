@@ -158,6 +158,38 @@ public final class Observer {
         }
     }
 
+    /**
+     * An object was removed from the dataset: every open observation whose spec says
+     * {@code deletes=fail} ends as DELETED, naming the key. Others take the removal as activity (it moved
+     * the change sequence) at their next check.
+     *
+     * @return how many observations ended
+     */
+    public int removed(String datasetId, String key) {
+        int ended = 0;
+        for (Observation o : store.openFor(datasetId)) {
+            if (o.spec().guards().deletes() == dev.quiesce.policy.Guards.Deletes.FAIL && endDeleted(o.id(), key)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private boolean endDeleted(String id, String key) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            if (!o.state().open()) {
+                return false;
+            }
+            Tally tally = tallies.tally(o.datasetId());
+            if (transition(o.finish(ObservationState.DELETED, o.progress(), clock.instant(),
+                    "removed " + key + " (deletes=fail)"), tally)) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("could not end " + id + " as deleted after " + CAS_ATTEMPTS + " version races");
+    }
+
     /** Runs the check of one observation if it is due. */
     public Outcome check(String id) {
         return check(id, null);

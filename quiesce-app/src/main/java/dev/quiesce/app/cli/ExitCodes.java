@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int INCOMPLETE = 4;
     /** The observation was cancelled. */
     public static final int CANCELLED = 5;
+    /** An object was removed from the dataset with {@code --deletes fail}. */
+    public static final int DELETED = 6;
     /** Bad options, policy, duration, or an unreadable directory. */
     public static final int USAGE = 64;
     /** A bug or an unexpected failure (a store that cannot be opened, say). */
@@ -33,6 +35,7 @@ public final class ExitCodes {
             case TIMED_OUT: return TIMED_OUT;
             case INCOMPLETE: return INCOMPLETE;
             case CANCELLED: return CANCELLED;
+            case DELETED: return DELETED;
             default: throw new IllegalArgumentException("not a final state: " + state);
         }
     }

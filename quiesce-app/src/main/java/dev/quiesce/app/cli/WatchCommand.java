@@ -53,7 +53,7 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:complete", "3:timed out", "5:cancelled", "64:bad usage", "70:internal error",
+            "0:complete", "3:timed out", "4:incomplete", "5:cancelled", "6:deleted (--deletes fail)", "64:bad usage", "70:internal error",
             "75:downstream unreachable after retries"})
 public final class WatchCommand implements Callable<Integer> {
 
