@@ -145,7 +145,10 @@ enum Sqlite implements Dialect {
                     // key_version on first read
                     "ALTER TABLE tally ADD COLUMN digest INTEGER",
                     "ALTER TABLE key_version ADD COLUMN sequencer TEXT",
-                    "ALTER TABLE key_version ADD COLUMN version TEXT")));
+                    "ALTER TABLE key_version ADD COLUMN version TEXT")),
+            new Migration("overdue report", List.of(
+                    // when the one OVERDUE report was made; NULL: not made (a restart must not make it twice)
+                    "ALTER TABLE observation ADD COLUMN overdue_reported_at TEXT")));
 
     @Override
     public String label() {
