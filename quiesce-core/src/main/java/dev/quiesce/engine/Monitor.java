@@ -80,7 +80,12 @@ public final class Monitor {
      * @throws IllegalStateException if this monitor keeps no declarations
      */
     public void closed(String datasetId, String producerId, Sent sent) {
-        if (requireExpectations().close(datasetId, producerId, sent, clock.instant())) {
+        closed(datasetId, producerId, sent, dev.quiesce.Attribution.NONE);
+    }
+
+    /** As {@link #closed(String, String, Sent)}, with which objects are the producer's. */
+    public void closed(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution) {
+        if (requireExpectations().close(datasetId, producerId, sent, attribution, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 // guarded: five arguments mean an array and three boxed counts per close, logged or not
                 LOG.info("producer.closed dataset={} producer={} records={} bytes={} objects={}",

@@ -262,8 +262,14 @@ public final class Observer {
                 ? expectations.of(o.datasetId()) : Expectations.NONE;
         Optional<String> missing = o.spec().policy().shortfall(
                 new Check(tally, o.progress(), o.startedAt(), o.activatedAt(), now, declared));
-        return missing.map(m -> head + "; missing " + m)
+        return missing.map(m -> head + "; missing " + m + rollCall(o.datasetId(), declared))
                 .orElse(head + "; " + tally.objects() + " objects, " + tally.bytes() + " bytes so far");
+    }
+
+    /** {@code "; roll call: ..."} naming who is short, or empty when nobody can be named. */
+    private String rollCall(String datasetId, Expectations declared) {
+        String names = RollCall.of(datasetId, declared, tallies);
+        return names.isEmpty() ? "" : "; roll call: " + names;
     }
 
     /** Whether the run still owes its OVERDUE report at a moment after {@code now}. */
@@ -362,7 +368,8 @@ public final class Observer {
         } else if (v instanceof Verdict.TimedOut) {
             next = o.finish(ObservationState.TIMED_OUT, progress, now, ((Verdict.TimedOut) v).reason());
         } else if (v instanceof Verdict.Incomplete) {
-            next = o.finish(ObservationState.INCOMPLETE, progress, now, "missing " + ((Verdict.Incomplete) v).missing());
+            next = o.finish(ObservationState.INCOMPLETE, progress, now, "missing " + ((Verdict.Incomplete) v).missing()
+                    + rollCall(o.datasetId(), declared));
         } else {
             throw new IllegalStateException("unhandled verdict " + v);
         }
