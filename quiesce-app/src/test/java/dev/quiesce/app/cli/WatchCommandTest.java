@@ -133,6 +133,23 @@ class WatchCommandTest {
     }
 
     @Test
+    void aRemovalWithDeletesFailEndsTheRunWithExitSixNamingTheKey() throws Exception {
+        Path data = data();
+        // both files are there before the start, so the source's first pass counts them before any check
+        Files.writeString(data.resolve("part-0.json"), "{}");
+        Files.writeString(data.resolve("part-1.json"), "{}");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--json", "--deletes", "fail",
+                "--policy", "inactivity", "--inactivity", "1m", "--rescan", "200ms")) {
+            await().atMost(LIMIT).until(() -> q.stdout().contains("ACTIVATED"));
+            Files.delete(data.resolve("part-1.json"));
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.DELETED);
+            List<JsonNode> events = events(q.stdout());
+            assertThat(events).extracting(e -> e.get("type").asText()).last().isEqualTo("DELETED");
+            assertThat(events.get(events.size() - 1).get("reason").asText()).isEqualTo("removed part-1.json (deletes=fail)");
+        }
+    }
+
+    @Test
     void unreachableWebhookExitsSeventyFiveAndLeavesADeadLetter() throws Exception {
         Path data = data();
         Files.writeString(data.resolve("part-0.json"), "{}");
