@@ -30,6 +30,8 @@ import java.util.List;
  * @param notifiers names of the notifiers its lifecycle events go to, fixed at the start so that any
  *     engine sharing the store writes the same outbox entries for a transition
  * @param amendments LATE events after completion so far
+ * @param overdueReportedAt when the OVERDUE report was made, or {@code null}: it is made once, and this
+ *     is how a restarted process knows it was
  */
 public record Observation(
         String id,
@@ -45,7 +47,16 @@ public record Observation(
         int transitions,
         String reason,
         List<String> notifiers,
-        int amendments) {
+        int amendments,
+        Instant overdueReportedAt) {
+
+    /** An observation that has made no OVERDUE report. */
+    public Observation(String id, String datasetId, PolicySpec spec, ObservationState state, long version,
+                       Instant startedAt, Instant activatedAt, Instant finishedAt, Instant nextCheckAt,
+                       Progress progress, int transitions, String reason, List<String> notifiers, int amendments) {
+        this(id, datasetId, spec, state, version, startedAt, activatedAt, finishedAt, nextCheckAt, progress,
+                transitions, reason, notifiers, amendments, null);
+    }
 
     public Observation {
         requireNonNull(id, "id");
@@ -75,8 +86,13 @@ public record Observation(
     /** A new WAITING observation; its only scheduled check is the earliest guard time, if any. */
     public static Observation start(String id, String datasetId, PolicySpec spec, List<String> notifiers,
                                     Instant now) {
+        Instant first = spec.guards().waitingCheckAt(now).orElse(null);
+        Instant overdue = spec.guards().overdueAt(now).orElse(null);
+        if (overdue != null && (first == null || overdue.isBefore(first))) {
+            first = overdue;
+        }
         return new Observation(id, datasetId, spec, ObservationState.WAITING, 1, now, null, null,
-                spec.guards().waitingCheckAt(now).orElse(null), Progress.NONE, 0, "", notifiers, 0);
+                first, Progress.NONE, 0, "", notifiers, 0, null);
     }
 
     /** A new WAITING observation that notifies nobody. */
@@ -93,13 +109,13 @@ public record Observation(
     public Observation activate(Instant now, Instant firstCheckAt, long seenSeq, Instant lastArrival) {
         return new Observation(id, datasetId, spec, ObservationState.ACTIVE, version + 1, startedAt, now, null,
                 firstCheckAt, new Progress(0, 0, seenSeq, GapStats.from(lastArrival)), transitions + 1,
-                "first arrival", notifiers, amendments);
+                "first arrival", notifiers, amendments, overdueReportedAt);
     }
 
     /** Same state, new progress and next check. */
     public Observation checked(Progress next, Instant nextCheck) {
         return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
-                nextCheck, next, transitions, reason, notifiers, amendments);
+                nextCheck, next, transitions, reason, notifiers, amendments, overdueReportedAt);
     }
 
     /** To a final state. */
@@ -108,20 +124,29 @@ public record Observation(
             throw new IllegalArgumentException("not a final state: " + to);
         }
         return new Observation(id, datasetId, spec, to, version + 1, startedAt, activatedAt, now,
-                null, last, transitions + 1, why, notifiers, amendments);
+                null, last, transitions + 1, why, notifiers, amendments, overdueReportedAt);
     }
 
     /** To COMPLETE, still watching for late data until {@code sealAt}. */
     public Observation completeWatching(Progress last, Instant now, String why, Instant sealAt) {
         return new Observation(id, datasetId, spec, ObservationState.COMPLETE, version + 1, startedAt, activatedAt, now,
-                sealAt, last, transitions + 1, why, notifiers, amendments);
+                sealAt, last, transitions + 1, why, notifiers, amendments, overdueReportedAt);
     }
 
     /** A late amendment of a completed run: one more transition and amendment, the tally seen moves on. */
     public Observation amended(long seenSeq, Instant nextCheck, String why) {
         return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
                 nextCheck, new Progress(progress.checks(), progress.streak(), seenSeq, progress.gaps()), transitions + 1, why,
-                notifiers, amendments + 1);
+                notifiers, amendments + 1, overdueReportedAt);
+    }
+
+    /** The one OVERDUE report of an open run: a transition (its event gets its own id), same state. */
+    public Observation overdue(Instant now, Instant nextCheck, String why) {
+        if (!state.open()) {
+            throw new IllegalStateException("only an open observation can be overdue, was " + state);
+        }
+        return new Observation(id, datasetId, spec, state, version + 1, startedAt, activatedAt, finishedAt,
+                nextCheck, progress, transitions + 1, why, notifiers, amendments, now);
     }
 
     /**

@@ -9,6 +9,7 @@ package dev.quiesce;
  *    +-- deadline or first-arrival timeout ---------------&gt; TIMED_OUT
  * any open state --cancel--&gt; CANCELLED
  * any open state --source blind for the blind timeout--&gt; BLIND
+ * any open state --removal, with deletes=fail--&gt; DELETED
  * </pre>
  */
 public enum ObservationState {
@@ -28,7 +29,9 @@ public enum ObservationState {
      * Its source could not see the location for the blind timeout (root gone, listing failing, subtree
      * unreadable): completion was impossible, so the run ends here rather than on partial data.
      */
-    BLIND;
+    BLIND,
+    /** An object was removed from the dataset while its spec said {@code deletes=fail}. */
+    DELETED;
 
     /** Whether checks still run in this state. */
     public boolean open() {

@@ -81,7 +81,12 @@ public final class Monitor {
      * @throws IllegalStateException if this monitor keeps no declarations
      */
     public void closed(String datasetId, String producerId, Sent sent) {
-        if (requireExpectations().close(datasetId, producerId, sent, clock.instant())) {
+        closed(datasetId, producerId, sent, dev.quiesce.Attribution.NONE);
+    }
+
+    /** As {@link #closed(String, String, Sent)}, with which objects are the producer's. */
+    public void closed(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution) {
+        if (requireExpectations().close(datasetId, producerId, sent, attribution, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 // guarded: five arguments mean an array and three boxed counts per close, logged or not
                 LOG.info("producer.closed dataset={} producer={} records={} bytes={} objects={}",
@@ -164,6 +169,10 @@ public final class Monitor {
             if (LOG.isDebugEnabled()) {
                 // guarded: an array and a boxed size per arrival otherwise, logged or not
                 LOG.debug("arrival.recorded dataset={} key={} size={} effect={}", datasetId, arrival.key(), arrival.size(), r);
+            }
+            if (r == Effect.REMOVED) {
+                // before arrived(): a run whose spec fails on deletes must end, not complete on what is left
+                observer.removed(datasetId, arrival.key());
             }
             if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
                 startRun(route.dated() ? datasetId : runId(datasetId, arrival), datasetId);

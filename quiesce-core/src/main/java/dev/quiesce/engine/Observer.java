@@ -217,6 +217,38 @@ public final class Observer {
         }
     }
 
+    /**
+     * An object was removed from the dataset: every open observation whose spec says
+     * {@code deletes=fail} ends as DELETED, naming the key. Others take the removal as activity (it moved
+     * the change sequence) at their next check.
+     *
+     * @return how many observations ended
+     */
+    public int removed(String datasetId, String key) {
+        int ended = 0;
+        for (Observation o : store.openFor(datasetId)) {
+            if (o.spec().guards().deletes() == dev.quiesce.policy.Guards.Deletes.FAIL && endDeleted(o.id(), key)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private boolean endDeleted(String id, String key) {
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            if (!o.state().open()) {
+                return false;
+            }
+            Tally tally = tallies.tally(o.datasetId());
+            if (transition(o.finish(ObservationState.DELETED, o.progress(), clock.instant(),
+                    "removed " + key + " (deletes=fail)"), tally)) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("could not end " + id + " as deleted after " + CAS_ATTEMPTS + " version races");
+    }
+
     /** Runs the check of one observation if it is due. */
     public Outcome check(String id) {
         return check(id, null);
@@ -248,12 +280,73 @@ public final class Observer {
         }
         Tally tally = tallies.tally(o.datasetId());
         if (o.state() == ObservationState.WAITING) {
-            return checkWaiting(o, tally, now);
+            return reportIfOverdue(o.id(), checkWaiting(o, tally, now), now);
         }
         if (o.state() == ObservationState.COMPLETE) {
             return checkLate(o, tally, now);
         }
-        return checkActive(o, tally, now);
+        return reportIfOverdue(o.id(), checkActive(o, tally, now), now);
+    }
+
+    /**
+     * After a check that left the run open: makes its one OVERDUE report if the soft deadline has passed,
+     * with the policy's shortfall when it knows one. Run after the check, so a check that completes at
+     * the overdue instant completes without a report.
+     */
+    private Outcome reportIfOverdue(String id, Outcome outcome, Instant now) {
+        if (outcome == Outcome.LOST_RACE || outcome == Outcome.FINISHED_NOW) {
+            return outcome;
+        }
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
+            Optional<Instant> at = o.spec().guards().overdueAt(o.startedAt());
+            if (!o.state().open() || o.overdueReportedAt() != null || at.isEmpty() || now.isBefore(at.get())) {
+                return outcome;
+            }
+            Tally tally = tallies.tally(o.datasetId());
+            if (commit(o.overdue(now, o.nextCheckAt(), overdueReason(o, tally, now)), tally, EventType.OVERDUE)) {
+                return outcome;
+            }
+        }
+        throw new IllegalStateException("could not report " + id + " overdue after " + CAS_ATTEMPTS + " version races");
+    }
+
+    private String overdueReason(Observation o, Tally tally, Instant now) {
+        String head = "overdue: not complete " + dev.quiesce.Durations.format(o.spec().guards().overdue())
+                + " after the start, still waiting";
+        if (o.activatedAt() == null) {
+            return head + "; nothing has arrived";
+        }
+        Expectations declared = o.spec().policy().needsExpectations() && expectations != null
+                ? expectations.of(o.datasetId()) : Expectations.NONE;
+        Optional<String> missing = o.spec().policy().shortfall(
+                new Check(tally, o.progress(), o.startedAt(), o.activatedAt(), now, declared));
+        return missing.map(m -> head + "; missing " + m + rollCall(o.datasetId(), declared))
+                .orElse(head + "; " + tally.objects() + " objects, " + tally.bytes() + " bytes so far");
+    }
+
+    /** {@code "; roll call: ..."} naming who is short, or empty when nobody can be named. */
+    private String rollCall(String datasetId, Expectations declared) {
+        String names = RollCall.of(datasetId, declared, tallies);
+        return names.isEmpty() ? "" : "; roll call: " + names;
+    }
+
+    /** Whether the run still owes its OVERDUE report at a moment after {@code now}. */
+    private static boolean overduePending(Observation o, Instant now) {
+        return o.overdueReportedAt() == null
+                && o.spec().guards().overdueAt(o.startedAt()).filter(now::isBefore).isPresent();
+    }
+
+    /** {@code until}, or the soft deadline if that comes first and is still to be reported. */
+    private static Instant dueBy(Observation o, Instant until) {
+        if (o.overdueReportedAt() != null) {
+            return until;
+        }
+        Optional<Instant> at = o.spec().guards().overdueAt(o.startedAt());
+        if (at.isEmpty() || (until != null && !at.get().isBefore(until))) {
+            return until;
+        }
+        return at.get();
     }
 
     /** Runs every check due now; returns how many ran. */
@@ -312,6 +405,7 @@ public final class Observer {
                     ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
         }
         Instant next = v.map(w -> ((Verdict.Wait) w).until()).filter(now::isBefore).orElse(null);
+        next = overduePending(o, now) ? dueBy(o, next) : next;
         return commit(o.checked(o.progress(), next), tally) ? Outcome.WAITING : Outcome.LOST_RACE;
     }
 
@@ -338,7 +432,8 @@ public final class Observer {
         }
         Observation next;
         if (v instanceof Verdict.Wait) {
-            next = o.checked(progress, ((Verdict.Wait) v).until());
+            next = o.checked(progress, overduePending(o, now) ? dueBy(o, ((Verdict.Wait) v).until())
+                    : ((Verdict.Wait) v).until());
         } else if (v instanceof Verdict.Complete) {
             String why = ((Verdict.Complete) v).reason();
             next = spec.guards().lateness() == null ? o.finish(ObservationState.COMPLETE, progress, now, why)
@@ -346,7 +441,8 @@ public final class Observer {
         } else if (v instanceof Verdict.TimedOut) {
             next = o.finish(ObservationState.TIMED_OUT, progress, now, ((Verdict.TimedOut) v).reason());
         } else if (v instanceof Verdict.Incomplete) {
-            next = o.finish(ObservationState.INCOMPLETE, progress, now, "missing " + ((Verdict.Incomplete) v).missing());
+            next = o.finish(ObservationState.INCOMPLETE, progress, now, "missing " + ((Verdict.Incomplete) v).missing()
+                    + rollCall(o.datasetId(), declared));
         } else {
             throw new IllegalStateException("unhandled verdict " + v);
         }
@@ -463,6 +559,7 @@ public final class Observer {
         if (deadline.isPresent() && deadline.get().isBefore(first)) {
             first = deadline.get();
         }
+        first = overduePending(o, now) ? dueBy(o, first) : first;
         Instant seen = tally.lastSeen() != null && tally.lastSeen().isBefore(now) ? tally.lastSeen() : now;
         return transition(o.activate(now, first, tally.changeSeq(), seen), tally);
     }
@@ -490,7 +587,7 @@ public final class Observer {
         LifecycleEvent event = null;
         if (type != null) {
             entries = new ArrayList<>(next.notifiers().size());
-            Instant at = type == EventType.LATE ? clock.instant()
+            Instant at = type == EventType.LATE || type == EventType.OVERDUE ? clock.instant()
                     : next.finishedAt() != null ? next.finishedAt() : next.activatedAt();
             event = new LifecycleEvent(LifecycleEvent.idOf(next.id(), next.transitions()),
                     type, next.id(), next.datasetId(), next.transitions(), at, tally,

@@ -37,14 +37,15 @@ public final class InMemoryExpectationStore implements ExpectationStore {
     }
 
     @Override
-    public synchronized boolean close(String datasetId, String producerId, Sent sent, Instant at) {
+    public synchronized boolean close(String datasetId, String producerId, Sent sent,
+                                      dev.quiesce.Attribution attribution, Instant at) {
         Declared d = datasets.computeIfAbsent(datasetId, k -> new Declared());
         Expectation current = d.producers.get(producerId);
         if (current != null && current.closed()) {
             return false;
         }
         Instant opened = current == null ? at : current.openedAt();
-        d.producers.put(producerId, new Expectation(datasetId, producerId, opened, at, sent));
+        d.producers.put(producerId, new Expectation(datasetId, producerId, opened, at, sent, attribution));
         d.snapshot = null;
         return true;
     }

@@ -60,6 +60,36 @@ public final class InMemoryTallyStore implements TallyStore {
         return d == null ? Tally.EMPTY : d.tally;
     }
 
+    @Override
+    public synchronized Set<String> present(String datasetId, java.util.Collection<String> keys) {
+        DatasetTally d = find(datasetId, spread(datasetId.hashCode()));
+        Set<String> found = new java.util.LinkedHashSet<>();
+        if (d != null) {
+            for (String k : keys) {
+                KeyState s = d.existing(k);
+                if (s != null && s.present()) {
+                    found.add(k);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized long presentUnder(String datasetId, String prefix) {
+        DatasetTally d = find(datasetId, spread(datasetId.hashCode()));
+        if (d == null) {
+            return 0;
+        }
+        long n = 0;
+        for (KeyState s : d.all()) {
+            if (s.present() && s.key.startsWith(prefix)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** {@code HashMap}'s spreading of the high bits into the low ones the slot index uses. */
     private static int spread(int h) {
         return h ^ (h >>> 16);
@@ -117,6 +147,11 @@ public final class InMemoryTallyStore implements TallyStore {
             this.key = key;
         }
 
+        /** Whether the key's latest version is a creation. */
+        boolean present() {
+            return latest != null && latest.kind() == Arrival.Kind.CREATED;
+        }
+
         /** Adds a token; {@code false} if it was recorded already. */
         boolean addToken(String t) {
             if (token == null) {
@@ -153,6 +188,24 @@ public final class InMemoryTallyStore implements TallyStore {
         DatasetTally(String id, int hash) {
             this.id = id;
             this.hash = hash;
+        }
+
+        /** The state of a key, or {@code null} if never seen. */
+        KeyState existing(String key) {
+            if (many != null) {
+                return many.get(key);
+            }
+            for (int i = 0; i < count; i++) {
+                if (few[i].key.equals(key)) {
+                    return few[i];
+                }
+            }
+            return null;
+        }
+
+        /** Every key seen. */
+        java.util.Collection<KeyState> all() {
+            return many != null ? many.values() : Arrays.asList(few).subList(0, count);
         }
 
         /** The state of a key, made empty on first sight. */

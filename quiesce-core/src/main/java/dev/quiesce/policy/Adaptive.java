@@ -163,6 +163,46 @@ public final class Adaptive implements Policy {
         return gamma && mean > 0 ? GammaTail.phi(t, mean, sd) : phi(t, mean, sd);
     }
 
+    /**
+     * Adaptive's floor while data flows: {@code floorFactor} times the buffer interval (its hint). Without
+     * a hint, the fallback's window (stable count, window 3) is the least it accepts before it has learned.
+     */
+    @Override
+    public java.util.Optional<QuietWindow> quietWindow() {
+        if (hint != null) {
+            Duration floor = Duration.ofMillis(bufferedMillis());
+            return java.util.Optional.of(new QuietWindow(floor, "adaptive's floor " + Durations.format(floor)
+                    + " (floor-factor " + floorFactor + " x buffer)", "floor-factor"));
+        }
+        Duration least = fallback.leastSilence();
+        return java.util.Optional.of(new QuietWindow(least, "adaptive's fallback window " + Durations.format(least)
+                + " (3 checks, fallback " + Durations.format(fallback.recheckInterval()) + ")", "fallback"));
+    }
+
+    /** The stream's buffer interval this policy was told, or {@code null}. */
+    public Duration hint() {
+        return hint;
+    }
+
+    /** This policy with the given buffer interval as its hint. */
+    public Adaptive withHint(Duration d) {
+        Builder b = new Builder();
+        b.threshold = threshold;
+        b.minGaps = minGaps;
+        b.floorFactor = floorFactor;
+        b.minStdDev = minStdDev;
+        b.fallbackDelay = fallback.recheckInterval();
+        b.gamma = gamma;
+        b.hint = d;
+        return new Adaptive(b);
+    }
+
+    /** {@link #spec()} without the hint: a {@link PolicySpec} prints the interval once, as {@code buffer=}. */
+    String specWithoutHint() {
+        String s = spec();
+        return hint == null ? s : s.replace(" hint=" + Durations.format(hint), "");
+    }
+
     @Override
     public Duration recheckInterval() {
         return fallback.recheckInterval();

@@ -17,7 +17,13 @@ import java.util.Optional;
  *   <li>{@code deadline}: measured from the observation's start, ends it as TIMED_OUT;
  *   <li>{@code firstArrivalTimeout}: measured from the start, ends a still-WAITING observation as TIMED_OUT;
  *   <li>{@code lateness}: how long after COMPLETE arrivals are still watched and reported as LATE
- *       amendments, once per check; after it the observation is sealed.
+ *       amendments, once per check; after it the observation is sealed;
+ *   <li>{@code overdue}: a soft deadline, measured from the start: one OVERDUE report, and the run keeps
+ *       waiting (it must fall before {@code deadline} when both are set);
+ *   <li>{@code buffer}: the stream's buffer interval, when known: a policy whose quiet window is shorter
+ *       is refused (see {@link QuietWindow}) unless {@code allowShortWindow};
+ *   <li>{@code deletes}: whether a removal inside the dataset is activity ({@link Deletes#ALLOW}) or ends
+ *       the run as DELETED ({@link Deletes#FAIL}).
  * </ul>
  *
  * <p>Absent durations are {@code null}. Instances are immutable.
@@ -26,8 +32,21 @@ import java.util.Optional;
  * @param deadline time allowed from start to completion, or {@code null}
  * @param firstArrivalTimeout time allowed from start to the first arrival, or {@code null}
  * @param lateness time after completion during which late arrivals are reported, or {@code null}
+ * @param overdue time from start after which one OVERDUE report is made while waiting goes on, or {@code null}
+ * @param buffer the stream's buffer interval, or {@code null} when unknown
+ * @param allowShortWindow accept a quiet window shorter than {@code buffer}
+ * @param deletes what a removal inside the dataset means
  */
-public record Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout, Duration lateness) {
+public record Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout, Duration lateness,
+                     Duration overdue, Duration buffer, boolean allowShortWindow, Deletes deletes) {
+
+    /** What a removal inside the watched dataset means. */
+    public enum Deletes {
+        /** A removal is activity, like an arrival: it moves the change sequence. */
+        ALLOW,
+        /** A removal ends the run as DELETED, naming the key: the data set being read was changed under it. */
+        FAIL
+    }
 
     /** No guards. */
     public static final Guards NONE = new Guards(0, null, null, null);
@@ -37,6 +56,11 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
         this(minObjects, deadline, firstArrivalTimeout, null);
     }
 
+    /** Guards without the soft deadline, buffer interval or delete rule. */
+    public Guards(long minObjects, Duration deadline, Duration firstArrivalTimeout, Duration lateness) {
+        this(minObjects, deadline, firstArrivalTimeout, lateness, null, null, false, Deletes.ALLOW);
+    }
+
     public Guards {
         if (minObjects < 0) {
             throw new InvalidConfigurationException("min-objects must be >= 0, was " + minObjects);
@@ -44,22 +68,53 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
         requirePositive(deadline, "deadline");
         requirePositive(firstArrivalTimeout, "first-arrival-timeout");
         requirePositive(lateness, "lateness");
+        requirePositive(overdue, "overdue");
+        requirePositive(buffer, "buffer");
+        if (overdue != null && deadline != null && overdue.compareTo(deadline) >= 0) {
+            throw new InvalidConfigurationException("overdue (" + Durations.format(overdue)
+                    + ") must be shorter than deadline (" + Durations.format(deadline)
+                    + "): lower overdue or raise deadline");
+        }
+        if (deletes == null) {
+            deletes = Deletes.ALLOW;
+        }
     }
 
     public Guards withMinObjects(long n) {
-        return new Guards(n, deadline, firstArrivalTimeout, lateness);
+        return new Guards(n, deadline, firstArrivalTimeout, lateness, overdue, buffer, allowShortWindow, deletes);
     }
 
     public Guards withDeadline(Duration d) {
-        return new Guards(minObjects, d, firstArrivalTimeout, lateness);
+        return new Guards(minObjects, d, firstArrivalTimeout, lateness, overdue, buffer, allowShortWindow, deletes);
     }
 
     public Guards withFirstArrivalTimeout(Duration d) {
-        return new Guards(minObjects, deadline, d, lateness);
+        return new Guards(minObjects, deadline, d, lateness, overdue, buffer, allowShortWindow, deletes);
     }
 
     public Guards withLateness(Duration d) {
-        return new Guards(minObjects, deadline, firstArrivalTimeout, d);
+        return new Guards(minObjects, deadline, firstArrivalTimeout, d, overdue, buffer, allowShortWindow, deletes);
+    }
+
+    public Guards withOverdue(Duration d) {
+        return new Guards(minObjects, deadline, firstArrivalTimeout, lateness, d, buffer, allowShortWindow, deletes);
+    }
+
+    public Guards withBuffer(Duration d) {
+        return new Guards(minObjects, deadline, firstArrivalTimeout, lateness, overdue, d, allowShortWindow, deletes);
+    }
+
+    public Guards withAllowShortWindow(boolean allow) {
+        return new Guards(minObjects, deadline, firstArrivalTimeout, lateness, overdue, buffer, allow, deletes);
+    }
+
+    public Guards withDeletes(Deletes d) {
+        return new Guards(minObjects, deadline, firstArrivalTimeout, lateness, overdue, buffer, allowShortWindow, d);
+    }
+
+    /** When the soft deadline falls for an observation started at {@code startedAt}. */
+    public Optional<Instant> overdueAt(Instant startedAt) {
+        return Optional.ofNullable(overdue).map(startedAt::plus);
     }
 
     /** When the deadline falls for an observation started at {@code startedAt}. */
@@ -135,6 +190,18 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
         }
         if (lateness != null) {
             parts.add("lateness=" + Durations.format(lateness));
+        }
+        if (overdue != null) {
+            parts.add("overdue=" + Durations.format(overdue));
+        }
+        if (buffer != null) {
+            parts.add("buffer=" + Durations.format(buffer));
+        }
+        if (allowShortWindow) {
+            parts.add("allow-short-window");
+        }
+        if (deletes == Deletes.FAIL) {
+            parts.add("deletes=fail");
         }
         return String.join(" ", parts);
     }

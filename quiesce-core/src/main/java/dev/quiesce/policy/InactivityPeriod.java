@@ -54,6 +54,12 @@ public final class InactivityPeriod implements Policy {
     }
 
     @Override
+    public java.util.Optional<QuietWindow> quietWindow() {
+        return java.util.Optional.of(new QuietWindow(period, "inactivity period " + Durations.format(period),
+                "period (--inactivity)"));
+    }
+
+    @Override
     public Duration recheckInterval() {
         return period;
     }

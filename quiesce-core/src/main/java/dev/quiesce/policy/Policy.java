@@ -47,6 +47,14 @@ public interface Policy {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The least silence after the last change on which this policy can complete, for checking it against
+     * the stream's buffer interval; empty when the policy has no fixed window (exact policies).
+     */
+    default java.util.Optional<QuietWindow> quietWindow() {
+        return java.util.Optional.empty();
+    }
+
     /** The founding note's algorithm with its defaults: window 3, constant 30 s. */
     static StableCount stableCount() {
         return StableCount.ofDefaults();

@@ -17,7 +17,12 @@ import java.util.Map;
  * stable window=5 delay=backoff:1s:2.0:1m min-objects=10 deadline=2h
  * inactivity period=5m first-arrival-timeout=30m
  * expected unit=objects producers=3 deadline=2h
+ * inactivity period=5m buffer=60s deletes=fail overdue=1h deadline=3h
  * }</pre>
+ *
+ * <p>{@code buffer=D} (the stream's buffer interval; {@code hint=D} is its older, adaptive-only spelling)
+ * may follow any policy: a policy whose quiet window is shorter is refused unless the spec also says
+ * {@code allow-short-window}. For adaptive it is also the policy's hint.
  *
  * @param policy decides completion
  * @param guards limits around it
@@ -27,6 +32,20 @@ public record PolicySpec(Policy policy, Guards guards) {
     public PolicySpec {
         requireNonNull(policy, "policy");
         requireNonNull(guards, "guards");
+        // adaptive's hint and the spec's buffer interval are one setting, whichever side it came from
+        if (policy instanceof Adaptive) {
+            Adaptive a = (Adaptive) policy;
+            if (a.hint() != null && guards.buffer() != null && !a.hint().equals(guards.buffer())) {
+                throw new InvalidConfigurationException("hint (" + Durations.format(a.hint()) + ") and buffer ("
+                        + Durations.format(guards.buffer()) + ") are one setting: give only buffer");
+            }
+            if (a.hint() != null) {
+                guards = guards.withBuffer(a.hint());
+            } else if (guards.buffer() != null) {
+                policy = a.withHint(guards.buffer());
+            }
+        }
+        QuietWindow.check(policy, guards);
     }
 
     /** The note's defaults and no guards. */
@@ -37,7 +56,8 @@ public record PolicySpec(Policy policy, Guards guards) {
     /** The canonical text; {@link #parse} of it gives an equal spec. */
     public String text() {
         String g = guards.spec();
-        return g.isEmpty() ? policy.spec() : policy.spec() + " " + g;
+        String p = policy instanceof Adaptive ? ((Adaptive) policy).specWithoutHint() : policy.spec();
+        return g.isEmpty() ? p : p + " " + g;
     }
 
     @Override
@@ -58,6 +78,10 @@ public record PolicySpec(Policy policy, Guards guards) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 1; i < words.length; i++) {
             int eq = words[i].indexOf('=');
+            if (words[i].equals("allow-short-window")) {
+                opts.put("allow-short-window", "true");
+                continue;
+            }
             if (eq <= 0) {
                 throw new InvalidConfigurationException("policy option '" + words[i] + "' is not key=value");
             }
@@ -67,7 +91,11 @@ public record PolicySpec(Policy policy, Guards guards) {
                 opts.containsKey("min-objects") ? parseLong(opts.remove("min-objects"), "min-objects") : 0,
                 opts.containsKey("deadline") ? Durations.parse(opts.remove("deadline")) : null,
                 opts.containsKey("first-arrival-timeout") ? Durations.parse(opts.remove("first-arrival-timeout")) : null,
-                opts.containsKey("lateness") ? Durations.parse(opts.remove("lateness")) : null);
+                opts.containsKey("lateness") ? Durations.parse(opts.remove("lateness")) : null,
+                opts.containsKey("overdue") ? Durations.parse(opts.remove("overdue")) : null,
+                opts.containsKey("buffer") ? Durations.parse(opts.remove("buffer")) : null,
+                opts.containsKey("allow-short-window") && parseFlag(opts.remove("allow-short-window")),
+                opts.containsKey("deletes") ? parseDeletes(opts.remove("deletes")) : Guards.Deletes.ALLOW);
         Policy policy;
         switch (words[0]) {
             case "stable":
@@ -172,6 +200,24 @@ public record PolicySpec(Policy policy, Guards guards) {
             throw new InvalidConfigurationException("malformed delay '" + text + "': expected "
                     + (n == 2 ? "<strategy>:<duration>" : "backoff:<delay>:<factor>:<max>"));
         }
+    }
+
+    private static boolean parseFlag(String s) {
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new InvalidConfigurationException("allow-short-window takes no value (or true/false), was '" + s + "'");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    /** Reads {@code allow} or {@code fail}. */
+    public static Guards.Deletes parseDeletes(String s) {
+        if (s.equals("allow")) {
+            return Guards.Deletes.ALLOW;
+        }
+        if (s.equals("fail")) {
+            return Guards.Deletes.FAIL;
+        }
+        throw new InvalidConfigurationException("deletes must be allow or fail, was '" + s + "'");
     }
 
     private static double parseFactor(String s) {

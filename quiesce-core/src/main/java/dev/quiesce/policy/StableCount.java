@@ -63,6 +63,26 @@ public final class StableCount implements Policy {
         return new Verdict.Wait(check.now().plus(delay.next(streak)));
     }
 
+    /**
+     * The least silence stable count completes on: a change seen at one check (streak 0) is followed by
+     * {@code window} unchanged checks, {@code delay.next(0) + ... + delay.next(window - 1)} apart in all.
+     */
+    public Duration leastSilence() {
+        Duration sum = Duration.ZERO;
+        for (int s = 0; s < window; s++) {
+            sum = sum.plus(delay.next(s));
+        }
+        return sum;
+    }
+
+    @Override
+    public java.util.Optional<QuietWindow> quietWindow() {
+        Duration least = leastSilence();
+        return java.util.Optional.of(new QuietWindow(least, "stable count's quiet window "
+                + dev.quiesce.Durations.format(least) + " (window " + window + ", delay " + delay.spec() + ")",
+                "window or delay (--window, --delay)"));
+    }
+
     @Override
     public Duration recheckInterval() {
         return delay.next(0);

@@ -16,7 +16,15 @@ public interface ExpectationStore {
     boolean open(String datasetId, String producerId, Instant at);
 
     /** Records that a producer closed with what it sent; {@code false} if it had already closed. */
-    boolean close(String datasetId, String producerId, Sent sent, Instant at);
+    default boolean close(String datasetId, String producerId, Sent sent, Instant at) {
+        return close(datasetId, producerId, sent, dev.quiesce.Attribution.NONE, at);
+    }
+
+    /**
+     * As {@link #close(String, String, Sent, Instant)}, also keeping which objects are the producer's, so
+     * a shortfall can be named per producer.
+     */
+    boolean close(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution, Instant at);
 
     /** Every declaration for the dataset, in the order producers first appeared. */
     Expectations of(String datasetId);

@@ -14,11 +14,12 @@ public interface Notifier {
     String name();
 
     /**
-     * Whether this notifier wants the event; by default only final ones (completed, timed out, ...).
+     * Whether this notifier wants the event; by default the final ones (completed, timed out, ...) and
+     * OVERDUE reports ({@link dev.quiesce.EventType#notifiesByDefault()}).
      * Events it does not want are marked delivered without a call to {@link #deliver}.
      */
     default boolean accepts(LifecycleEvent event) {
-        return event.type().terminal();
+        return event.type().notifiesByDefault();
     }
 
     /**

@@ -34,6 +34,20 @@ public interface TallyStore {
     /** The dataset's tally; {@link Tally#EMPTY} when nothing was recorded. */
     Tally tally(String datasetId);
 
+    /**
+     * Which of the given keys are present in the dataset (their latest version a creation, not a
+     * removal): for naming the objects a producer declared that have not landed.
+     */
+    java.util.Set<String> present(String datasetId, java.util.Collection<String> keys);
+
+    /**
+     * How many present keys of the dataset start with {@code prefix}.
+     *
+     * @throws UnsupportedOperationException from a store that keeps keys only as digests (DynamoDB),
+     *     which can test listed keys but cannot enumerate a prefix
+     */
+    long presentUnder(String datasetId, String prefix);
+
     /** What one arrival did to a tally. */
     enum Effect {
         /** A key not present before. */

@@ -74,17 +74,21 @@ public final class JdbcExpectationStore implements ExpectationStore {
      * @throws InvalidConfigurationException if {@code producerId} is blank
      */
     @Override
-    public boolean close(String datasetId, String producerId, Sent sent, Instant at) {
+    public boolean close(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution,
+                         Instant at) {
         requireDeclaration(datasetId, producerId, at);
         Objects.requireNonNull(sent, "sent");
+        Objects.requireNonNull(attribution, "attribution");
         boolean closed = session.write("close expectation", c -> {
             // a never-opened producer is recorded as opened when it closed, as every store does
             try (PreparedStatement p = c.prepareStatement("INSERT INTO expectation"
-                    + " (dataset_id, producer_id, opened_at, closed_at, sent_records, sent_bytes, sent_objects)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " (dataset_id, producer_id, opened_at, closed_at, sent_records, sent_bytes, sent_objects,"
+                    + " attributed_keys, attributed_prefix)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (dataset_id, producer_id) DO UPDATE SET closed_at = excluded.closed_at,"
                     + " sent_records = excluded.sent_records, sent_bytes = excluded.sent_bytes,"
-                    + " sent_objects = excluded.sent_objects"
+                    + " sent_objects = excluded.sent_objects, attributed_keys = excluded.attributed_keys,"
+                    + " attributed_prefix = excluded.attributed_prefix"
                     + " WHERE expectation.closed_at IS NULL")) {
                 p.setString(1, datasetId);
                 p.setString(2, producerId);
@@ -93,6 +97,8 @@ public final class JdbcExpectationStore implements ExpectationStore {
                 setCount(p, 5, sent.records());
                 setCount(p, 6, sent.bytes());
                 setCount(p, 7, sent.objects());
+                p.setString(8, attribution.keys().isEmpty() ? null : String.join("\n", attribution.keys()));
+                p.setString(9, attribution.prefix());
                 return p.executeUpdate() == 1;
             }
         });
@@ -105,7 +111,7 @@ public final class JdbcExpectationStore implements ExpectationStore {
         Objects.requireNonNull(datasetId, "datasetId");
         List<Expectation> producers = session.read("list expectations", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT producer_id, opened_at, closed_at,"
-                    + " sent_records, sent_bytes, sent_objects FROM expectation WHERE dataset_id = ? ORDER BY seq")) {
+                    + " sent_records, sent_bytes, sent_objects, attributed_keys, attributed_prefix FROM expectation WHERE dataset_id = ? ORDER BY seq")) {
                 p.setString(1, datasetId);
                 List<Expectation> rows = new ArrayList<>();
                 try (ResultSet rs = p.executeQuery()) {
@@ -148,7 +154,11 @@ public final class JdbcExpectationStore implements ExpectationStore {
             Instant closedAt = dialect.getInstant(rs, "closed_at");
             Sent sent = closedAt == null ? Sent.NOTHING_DECLARED
                     : new Sent(getCount(rs, "sent_records"), getCount(rs, "sent_bytes"), getCount(rs, "sent_objects"));
-            return new Expectation(datasetId, producerId, dialect.getInstant(rs, "opened_at"), closedAt, sent);
+            String keys = rs.getString("attributed_keys");
+            dev.quiesce.Attribution attribution = new dev.quiesce.Attribution(
+                    keys == null ? List.of() : List.of(keys.split("\n")), rs.getString("attributed_prefix"));
+            return new Expectation(datasetId, producerId, dialect.getInstant(rs, "opened_at"), closedAt, sent,
+                    attribution);
         } catch (RuntimeException e) {
             // a row this build cannot read (edited by hand, or by another program) is a store fault, not bad input
             throw new StoreException(dialect.label() + " expectation '" + datasetId + "/" + producerId

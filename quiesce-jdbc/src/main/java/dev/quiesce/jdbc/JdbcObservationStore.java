@@ -43,7 +43,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
     private static final String COLUMNS = "id, dataset_id, spec, state, version, started_at, activated_at,"
             + " finished_at, next_check_at, checks, streak, last_seen_seq, transitions, reason, notifiers, amendments,"
             + " gap_count, gap_mean, gap_m2, gap_max, gap_last_arrival, gap_last,"
-            + " gap_objects, gap_bytes, gap_last_object_bytes, gap_largest_object_bytes";
+            + " gap_objects, gap_bytes, gap_last_object_bytes, gap_largest_object_bytes, overdue_reported_at";
     private static final String ENTRY_COLUMNS = "entry_key, notifier, event, status, attempts, next_attempt_at,"
             + " last_error";
 
@@ -60,7 +60,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         Objects.requireNonNull(o, "observation");
         return session.write("create observation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO observation (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setString(1, o.id());
                 p.setString(2, o.datasetId());
                 bindFields(p, 3, o);
@@ -88,8 +88,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     + " state = ?, version = ?, started_at = ?, activated_at = ?, finished_at = ?, next_check_at = ?,"
                     + " checks = ?, streak = ?, last_seen_seq = ?, transitions = ?, reason = ?, notifiers = ?, amendments = ?,"
                     + " gap_count = ?, gap_mean = ?, gap_m2 = ?, gap_max = ?, gap_last_arrival = ?, gap_last = ?,"
-                    + " gap_objects = ?, gap_bytes = ?, gap_last_object_bytes = ?, gap_largest_object_bytes = ?"
-                    + " WHERE id = ? AND version = ?")) {
+                    + " gap_objects = ?, gap_bytes = ?, gap_last_object_bytes = ?, gap_largest_object_bytes = ?,"
+                    + " overdue_reported_at = ? WHERE id = ? AND version = ?")) {
                 p.setString(1, next.datasetId());
                 int i = bindFields(p, 2, next);
                 p.setString(i++, next.id());
@@ -263,6 +263,7 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
         p.setLong(i++, g.bytes());
         p.setLong(i++, g.lastObjectBytes());
         p.setLong(i++, g.largestObjectBytes());
+        dialect.setInstant(p, i++, o.overdueReportedAt());
         return i;
     }
 
@@ -287,7 +288,8 @@ public final class JdbcObservationStore implements ObservationStore, Outbox {
                     rs.getInt("transitions"),
                     rs.getString("reason"),
                     names(rs.getString("notifiers")),
-                    rs.getInt("amendments"));
+                    rs.getInt("amendments"),
+                    dialect.getInstant(rs, "overdue_reported_at"));
         } catch (RuntimeException e) {
             // a row this build cannot read (edited by hand, or by another program) is a store fault, not bad input
             throw new StoreException(dialect.label() + " observation '" + id + "' is unreadable: " + e.getMessage(), e);

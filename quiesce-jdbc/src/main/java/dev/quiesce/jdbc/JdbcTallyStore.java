@@ -111,6 +111,48 @@ public final class JdbcTallyStore implements TallyStore {
         });
     }
 
+    @Override
+    public java.util.Set<String> present(String datasetId, java.util.Collection<String> keys) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        List<String> wanted = List.copyOf(keys);
+        return session.read("read present keys", c -> {
+            java.util.Set<String> found = new java.util.LinkedHashSet<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM key_version"
+                    + " WHERE dataset_id = ? AND object_key = ? AND kind = 'CREATED'")) {
+                for (String k : wanted) {
+                    p.setString(1, datasetId);
+                    p.setString(2, k);
+                    try (ResultSet rs = p.executeQuery()) {
+                        if (rs.next()) {
+                            found.add(k);
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public long presentUnder(String datasetId, String prefix) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        Objects.requireNonNull(prefix, "prefix");
+        return session.read("count present keys under a prefix", c -> {
+            // substr rather than LIKE, whose wildcards (% and _) a key may contain; SQLite's length and
+            // substr both count characters, so the prefix is measured as the keys are
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM key_version"
+                    + " WHERE dataset_id = ? AND kind = 'CREATED' AND substr(object_key, 1, length(?)) = ?")) {
+                p.setString(1, datasetId);
+                p.setString(2, prefix);
+                p.setString(3, prefix);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     /** Adds the (key, token) pair to the seen set; {@code false} when it was already there. */
     private static boolean markSeen(Connection c, String datasetId, Arrival a) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO arrival_seen (dataset_id, object_key, dedupe_token)"

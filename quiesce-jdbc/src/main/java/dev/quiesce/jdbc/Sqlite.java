@@ -145,7 +145,15 @@ enum Sqlite implements Dialect {
                     // key_version on first read
                     "ALTER TABLE tally ADD COLUMN digest INTEGER",
                     "ALTER TABLE key_version ADD COLUMN sequencer TEXT",
-                    "ALTER TABLE key_version ADD COLUMN version TEXT")));
+                    "ALTER TABLE key_version ADD COLUMN version TEXT")),
+            new Migration("overdue report", List.of(
+                    // when the one OVERDUE report was made; NULL: not made (a restart must not make it twice)
+                    "ALTER TABLE observation ADD COLUMN overdue_reported_at TEXT")),
+            new Migration("attributed producer objects", List.of(
+                    // which objects a closed producer says are its: listed keys, one per line, and/or the
+                    // prefix it writes under; NULL when not said
+                    "ALTER TABLE expectation ADD COLUMN attributed_keys TEXT",
+                    "ALTER TABLE expectation ADD COLUMN attributed_prefix TEXT")));
 
     @Override
     public String label() {

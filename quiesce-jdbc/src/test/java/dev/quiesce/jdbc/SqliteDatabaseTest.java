@@ -126,8 +126,8 @@ class SqliteDatabaseTest {
 
         SqliteDatabase db = databases.open(file);
 
-        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(7);
-        assertThat(db.schemaVersion()).isEqualTo(7);
+        assertThat(SqliteDatabase.supportedSchemaVersion()).isEqualTo(9);
+        assertThat(db.schemaVersion()).isEqualTo(9);
         assertThat(query(file, "SELECT applied_at FROM schema_version WHERE version = 1"))
                 .as("version 1's row is left alone").isEqualTo("2024-04-01T00:00:00.000000000Z");
         assertThat(query(file, "SELECT description FROM schema_version WHERE version = 2")).isEqualTo("producer declarations");
@@ -146,7 +146,7 @@ class SqliteDatabaseTest {
                 new Expectation("events", "p1", T0, T0.plusSeconds(1), new Sent(5, 50, 1)));
         SqliteDatabase again = databases.open(file);
         assertThat(again.expectationStore().of("events").closedCount()).as("after reopening the upgraded file").isEqualTo(1);
-        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("7");
+        assertThat(query(file, "SELECT COUNT(*) FROM schema_version")).isEqualTo("9");
     }
 
     @Test

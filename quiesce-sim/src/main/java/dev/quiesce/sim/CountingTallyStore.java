@@ -30,4 +30,16 @@ final class CountingTallyStore implements TallyStore {
         reads++;
         return delegate.tally(datasetId);
     }
+
+    @Override
+    public java.util.Set<String> present(String datasetId, java.util.Collection<String> keys) {
+        reads++;
+        return delegate.present(datasetId, keys);
+    }
+
+    @Override
+    public long presentUnder(String datasetId, String prefix) {
+        reads++;
+        return delegate.presentUnder(datasetId, prefix);
+    }
 }

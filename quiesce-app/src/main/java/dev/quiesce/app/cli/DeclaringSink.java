@@ -61,7 +61,8 @@ final class DeclaringSink implements ArrivalSink {
         }
         String dataset = where.dataset().id();
         if (m.closed()) {
-            monitor.closed(dataset, m.producer(), m.sent());
+            // manifests name keys relative to what is watched; the tally keeps them whole (an S3 prefix first)
+            monitor.closed(dataset, m.producer(), m.sent(), m.attribution().under(where.prefix()));
         } else {
             monitor.opened(dataset, m.producer());
         }

@@ -20,6 +20,8 @@ public final class ExitCodes {
     public static final int CANCELLED = 5;
     /** The source could not see the location (gone, unreadable, listing failing) for the blind timeout. */
     public static final int BLIND = 6;
+    /** An object was removed from the dataset with {@code --deletes fail}. */
+    public static final int DELETED = 7;
     /** Bad options, policy, duration, an unreadable directory, or a certificate that cannot be read. */
     public static final int USAGE = 64;
     /** A bug or an unexpected failure (a store that cannot be opened, say). */
@@ -38,6 +40,7 @@ public final class ExitCodes {
             case INCOMPLETE: return INCOMPLETE;
             case CANCELLED: return CANCELLED;
             case BLIND: return BLIND;
+            case DELETED: return DELETED;
             default: throw new IllegalArgumentException("not a final state: " + state);
         }
     }

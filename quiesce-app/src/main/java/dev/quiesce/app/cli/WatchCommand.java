@@ -56,7 +56,8 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:complete", "3:timed out", "4:incomplete (less landed than declared)", "5:cancelled",
-            "6:source blind for --blind-timeout", "64:bad usage", "70:internal error",
+            "6:source blind for --blind-timeout",
+            "7:deleted (--deletes fail)", "64:bad usage", "70:internal error",
             "75:downstream unreachable after retries"})
 public final class WatchCommand implements Callable<Integer> {
 
@@ -83,10 +84,8 @@ public final class WatchCommand implements Callable<Integer> {
             description = "adaptive: phi at which silence means done. Default: 8.")
     private Double phiThreshold;
 
-    @Option(names = "--buffer-hint", paramLabel = "D", converter = DurationConverter.class,
-            description = "adaptive: the stream's buffer interval (Firehose's, say), if known: while data flows the"
-                    + " run waits at least 1.25 x D, and after the buffer drains it can complete sooner.")
-    private Duration bufferHint;
+    @CommandLine.Mixin
+    private GuardOptions guardOptions = new GuardOptions();
 
     @Option(names = "--gap-model", paramLabel = "MODEL",
             description = "adaptive: normal (default) or gamma, for irregular trickles whose gaps vary as much as"
@@ -322,9 +321,9 @@ public final class WatchCommand implements Callable<Integer> {
         if (chosen != PolicyName.expected && (expectProducers != null || expectUnit != null)) {
             throw new InvalidConfigurationException("--expect-producers and --expect-unit apply to --policy expected only");
         }
-        if (chosen != PolicyName.adaptive && (phiThreshold != null || bufferHint != null || gapModel != null)) {
+        if (chosen != PolicyName.adaptive && (phiThreshold != null || gapModel != null)) {
             throw new InvalidConfigurationException(
-                    "--phi-threshold, --buffer-hint and --gap-model apply to --policy adaptive only");
+                    "--phi-threshold and --gap-model apply to --policy adaptive only");
         }
         if (chosen == PolicyName.adaptive) {
             for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
@@ -336,9 +335,6 @@ public final class WatchCommand implements Callable<Integer> {
             Adaptive.Builder b = Adaptive.builder();
             if (phiThreshold != null) {
                 b.threshold(phiThreshold);
-            }
-            if (bufferHint != null) {
-                b.hint(bufferHint);
             }
             if (gapModel != null) {
                 if (!gapModel.equals("normal") && !gapModel.equals("gamma")) {
@@ -394,7 +390,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
             p = StableCount.builder().window(window != null ? window : StableCount.DEFAULT_WINDOW).delay(ds).build();
         }
-        Guards g = new Guards(minObjects != null ? minObjects : 0, deadline, firstArrivalTimeout);
+        Guards g = guardOptions.applyTo(new Guards(minObjects != null ? minObjects : 0, deadline, firstArrivalTimeout));
         return new PolicySpec(p, g);
     }
 

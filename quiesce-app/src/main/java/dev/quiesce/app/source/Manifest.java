@@ -1,5 +1,9 @@
 package dev.quiesce.app.source;
 
+import dev.quiesce.Attribution;
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quiesce.MalformedEventException;
@@ -14,17 +18,26 @@ import java.util.Locale;
  * <pre>{@code
  * _manifests/<producer>.json   {"producer": "p1", "records": 1200, "bytes": 48213, "objects": 3}
  *                              {"producer": "p1", "status": "open"}
+ *                              {"producer": "p1", "objects": 2, "prefix": "in/p1/", "keys": ["in/p1/a", "in/p1/b"]}
  * _SUCCESS                     (the Spark/Hadoop marker: the single producer has closed)
  * }</pre>
  *
  * <p>{@code status} is {@code closed} unless it says {@code open}; {@code producer} defaults to the file
- * name without {@code .json}; counts that are left out are unknown.
+ * name without {@code .json}; counts that are left out are unknown. The optional {@code keys} (its
+ * objects' keys) and {@code prefix} (the key prefix it writes under), relative to what is watched, let a
+ * shortfall be named per producer.
  *
  * @param producer who declares
  * @param closed whether it closed (else it opened)
  * @param sent what it sent, when closed
+ * @param attribution which objects are its, relative to what is watched
  */
-public record Manifest(String producer, boolean closed, Sent sent) {
+public record Manifest(String producer, boolean closed, Sent sent, Attribution attribution) {
+
+    /** A manifest that attributes no objects. */
+    public Manifest(String producer, boolean closed, Sent sent) {
+        this(producer, closed, sent, Attribution.NONE);
+    }
 
     /** The Spark/Hadoop job-commit marker. */
     public static final String SUCCESS_MARKER = "_SUCCESS";
@@ -76,7 +89,26 @@ public record Manifest(String producer, boolean closed, Sent sent) {
         }
         Sent sent = new Sent(count(root, "records", relativeKey), count(root, "bytes", relativeKey),
                 count(root, "objects", relativeKey));
-        return new Manifest(producer, status.equals("closed"), sent);
+        return new Manifest(producer, status.equals("closed"), sent, attribution(root, relativeKey));
+    }
+
+    private static Attribution attribution(JsonNode root, String key) {
+        List<String> keys = new ArrayList<>();
+        if (root.hasNonNull("keys")) {
+            JsonNode n = root.get("keys");
+            if (!n.isArray()) {
+                throw new MalformedEventException("manifest " + key + ": keys must be an array of strings");
+            }
+            for (JsonNode k : n) {
+                if (!k.isTextual() || k.asText().isEmpty() || k.asText().contains("\n")) {
+                    throw new MalformedEventException("manifest " + key
+                            + ": keys must be non-empty strings without line breaks, was " + k);
+                }
+                keys.add(k.asText());
+            }
+        }
+        String prefix = root.hasNonNull("prefix") ? text(root, "prefix", key) : null;
+        return new Attribution(keys, prefix);
     }
 
     private static String text(JsonNode root, String field, String key) {

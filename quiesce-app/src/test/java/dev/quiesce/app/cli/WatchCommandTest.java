@@ -87,6 +87,11 @@ class WatchCommandTest {
         "--policy adaptive --phi-threshold 99",
         "--policy adaptive --gap-model poisson",
         "--gap-model gamma",
+        "--buffer-interval 1m --window 2 --delay 10s",
+        "--buffer-hint 2m --policy adaptive --window 2",
+        "--allow-short-window",
+        "--deletes sometimes",
+        "--overdue 2h --deadline 1h",
         "MISSING_DIR",
     })
     void badUsageExitsSixtyFourWithAOneLineReason(String options) throws Exception {
@@ -107,6 +112,40 @@ class WatchCommandTest {
             assertThat(lines.get(0)).startsWith("quiesce: ");
             assertThat(lines).hasSizeLessThanOrEqualTo(2);
             assertThat(q.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void aQuietWindowShorterThanTheBufferIntervalIsRefusedAtStart() throws Exception {
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data().toString(), "--buffer-interval", "60s",
+                "--policy", "inactivity", "--inactivity", "45s")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.USAGE);
+            List<String> lines = q.stderr().lines().toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).startsWith("quiesce: inactivity period 45s is shorter than the buffer interval 1m")
+                    .contains("raise period (--inactivity) to at least 1m").contains("1.5 x the interval");
+        }
+        // the same window passes once it is allowed: it runs to its deadline instead of being refused
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data().toString(), "--buffer-interval", "60s",
+                "--policy", "inactivity", "--inactivity", "45s", "--allow-short-window", "--deadline", "1s")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.TIMED_OUT);
+        }
+    }
+
+    @Test
+    void aRemovalWithDeletesFailEndsTheRunWithExitSixNamingTheKey() throws Exception {
+        Path data = data();
+        // both files are there before the start, so the source's first pass counts them before any check
+        Files.writeString(data.resolve("part-0.json"), "{}");
+        Files.writeString(data.resolve("part-1.json"), "{}");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--json", "--deletes", "fail",
+                "--policy", "inactivity", "--inactivity", "1m", "--rescan", "200ms")) {
+            await().atMost(LIMIT).until(() -> q.stdout().contains("ACTIVATED"));
+            Files.delete(data.resolve("part-1.json"));
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.DELETED);
+            List<JsonNode> events = events(q.stdout());
+            assertThat(events).extracting(e -> e.get("type").asText()).last().isEqualTo("DELETED");
+            assertThat(events.get(events.size() - 1).get("reason").asText()).isEqualTo("removed part-1.json (deletes=fail)");
         }
     }
 

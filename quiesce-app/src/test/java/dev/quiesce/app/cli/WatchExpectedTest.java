@@ -117,6 +117,56 @@ class WatchExpectedTest {
         }
     }
 
+    /** Three producers' data by prefix, loader-C one object short, and their manifests (C lists its keys). */
+    private Path rollCallData() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (String p : List.of("A", "B", "C")) {
+            Files.createDirectories(data.resolve("in/" + p));
+            for (int i = 1; i <= (p.equals("C") ? 2 : 3); i++) {
+                Files.writeString(data.resolve("in/" + p + "/" + p.toLowerCase() + i), "{}\n");
+            }
+        }
+        Files.createDirectories(data.resolve("_manifests"));
+        Files.writeString(data.resolve("_manifests/loader-A.json"), "{\"objects\": 3, \"prefix\": \"in/A/\"}");
+        Files.writeString(data.resolve("_manifests/loader-B.json"), "{\"objects\": 3, \"prefix\": \"in/B/\"}");
+        Files.writeString(data.resolve("_manifests/loader-C.json"), "{\"producer\": \"loader-C\", \"objects\": 3,"
+                + " \"prefix\": \"in/C/\", \"keys\": [\"in/C/c1\", \"in/C/c2\", \"in/C/c3\"]}");
+        return data;
+    }
+
+    @Test
+    void incompleteNamesTheShortProducerAndItsMissingKey() throws Exception {
+        Path data = rollCallData();
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--expect-producers", "3",
+                "--deadline", "2s", "--json")) {
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isEqualTo(ExitCodes.INCOMPLETE);
+            JsonNode incomplete = events(watch.stdout()).stream()
+                    .filter(e -> e.get("type").asText().equals("INCOMPLETE")).findFirst().orElseThrow();
+            assertThat(incomplete.get("reason").asText())
+                    .contains("1 of 9 declared objects missing")
+                    .endsWith("roll call: loader-C declared 3 objects, 2 landed (missing: in/C/c3)");
+        }
+    }
+
+    @Test
+    void overdueReportsTheShortProducerThenTheLastObjectCompletesOnce() throws Exception {
+        Path data = rollCallData();
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--expect-producers", "3",
+                "--overdue", "1s", "--json")) {
+            await().atMost(LIMIT).until(() -> watch.stdout().contains("\"OVERDUE\""));
+            Files.writeString(data.resolve("in/C/c3.tmp"), "{}\n");
+            Files.move(data.resolve("in/C/c3.tmp"), data.resolve("in/C/c3"));
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isZero();
+            List<JsonNode> events = events(watch.stdout());
+            assertThat(events).extracting(e -> e.get("type").asText())
+                    .containsExactly("ACTIVATED", "OVERDUE", "COMPLETED");
+            assertThat(events.get(1).get("reason").asText())
+                    .contains("loader-C declared 3 objects, 2 landed (missing: in/C/c3)");
+            assertThat(events.get(2).get("objects").asLong()).isEqualTo(9);
+            assertThat(events).extracting(e -> e.get("id").asText()).doesNotHaveDuplicates();
+        }
+    }
+
     @Test
     void badExpectOptionsAreUsageErrors() {
         try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", tmp.toString(), "--expect-producers", "0")) {

@@ -119,6 +119,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     private static final String OUTBOX_AT = "outboxAt";
     private static final String OPEN_DATASET = "openDataset";
     private static final String AMENDMENTS = "amendments";
+    /** When the one OVERDUE report was made; absent when not made. */
+    private static final String OVERDUE_REPORTED = "overdueReportedAt";
     /** Gap statistics as {@code count,mean,m2,max,lastArrival} (doubles in Java's round-trip text form). */
     private static final String GAPS = "gaps";
     private static final String ALL_PART = "allPart";
@@ -346,6 +348,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(DUE_AT, due ? instant(o.nextCheckAt()) : null);
         m.put(OPEN_DATASET, o.watching() ? s(o.datasetId()) : null);
         m.put(AMENDMENTS, n(o.amendments()));
+        m.put(OVERDUE_REPORTED, o.overdueReportedAt() == null ? null : instant(o.overdueReportedAt()));
         GapStats g = o.progress().gaps();
         m.put(GAPS, s(g.count() + "," + g.meanMillis() + "," + g.m2() + "," + g.maxMillis() + ","
                 + (g.lastArrival() == null ? "" : g.lastArrival().toString()) + "," + g.lastGapMillis() + ","
@@ -393,7 +396,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                     (int) longOf(item.get(TRANSITIONS)),
                     stringOf(item, REASON),
                     notifiers == null ? List.of() : notifiers.l().stream().map(AttributeValue::s).toList(),
-                    item.get(AMENDMENTS) == null ? 0 : (int) longOf(item.get(AMENDMENTS)));
+                    item.get(AMENDMENTS) == null ? 0 : (int) longOf(item.get(AMENDMENTS)),
+                    instantOf(item.get(OVERDUE_REPORTED)));
         } catch (RuntimeException e) {
             // an item this build cannot read (edited by hand, or by another program) is a store fault
             throw new StoreException("DynamoDB observation '" + id + "' in table '" + table + "' is unreadable: "

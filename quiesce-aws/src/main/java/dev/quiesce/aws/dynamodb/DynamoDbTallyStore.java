@@ -242,6 +242,34 @@ public final class DynamoDbTallyStore implements TallyStore {
                 : new Tally(objects, bytes, removals, changeSeq, first, last, records, lastSeen, digest.longValue());
     }
 
+    /** One consistent, projected read of each listed key's entry. */
+    @Override
+    public Set<String> present(String datasetId, java.util.Collection<String> keys) {
+        Objects.requireNonNull(datasetId, "datasetId");
+        Set<String> found = new java.util.LinkedHashSet<>();
+        for (String k : keys) {
+            String keyDigest = Values.digest(k, KEY_DIGEST_BYTES);
+            Map<String, AttributeValue> item = readEntry(shardKey(datasetId, shardOf(keyDigest)), keyDigest);
+            Map<String, AttributeValue> entry = item == null ? null : entryOf(item, keyDigest);
+            if (entry != null && !"R".equals(entry.get(KIND).s())) {
+                found.add(k);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Not supported: this store keeps object keys only as digests, so it can test the keys a producer
+     * lists but cannot tell which keys fall under a prefix.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public long presentUnder(String datasetId, String prefix) {
+        throw new UnsupportedOperationException("the DynamoDB tally store keeps keys only as digests and cannot"
+                + " count keys under a prefix; list the producer's keys in its manifest instead");
+    }
+
     /** The shard an object key's digest belongs to. */
     private int shardOf(String keyDigest) {
         return Math.floorMod(keyDigest.hashCode(), shards);

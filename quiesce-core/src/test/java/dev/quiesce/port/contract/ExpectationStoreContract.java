@@ -40,6 +40,18 @@ public abstract class ExpectationStoreContract {
     }
 
     @Test
+    void aCloseKeepsWhichObjectsAreTheProducers() {
+        ExpectationStore store = newStore();
+        dev.quiesce.Attribution listed = new dev.quiesce.Attribution(java.util.List.of("in/C/c1", "in/C/c 2"), "in/C/");
+        assertThat(store.close(DS, "loader-C", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 2), listed, T0)).isTrue();
+        assertThat(store.close(DS, "loader-P", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 5),
+                new dev.quiesce.Attribution(java.util.List.of(), "in/P/"), T0)).isTrue();
+        store.close(DS, "plain", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 1), T0);
+        assertThat(store.of(DS).producers()).extracting(Expectation::attribution).containsExactly(
+                listed, new dev.quiesce.Attribution(java.util.List.of(), "in/P/"), dev.quiesce.Attribution.NONE);
+    }
+
+    @Test
     void theFirstCloseWins() {
         ExpectationStore store = newStore();
         store.open(DS, "p1", T0);

@@ -76,6 +76,29 @@ public abstract class ObservationStoreContract {
     }
 
     @Test
+    void theOverdueReportAndTheNewGuardsSurviveARoundTrip() {
+        ObservationStore store = newStore();
+        Observation o = Observation.start("obs-1", "events",
+                PolicySpec.parse("inactivity period=2m buffer=1m deletes=fail overdue=30m deadline=2h"), T0);
+        assertThat(o.nextCheckAt()).as("the soft deadline is the first check").isEqualTo(T0.plusSeconds(1800));
+        store.create(o);
+        assertThat(store.find("obs-1")).contains(o);
+        Observation active = o.activate(T0.plusSeconds(5), T0.plusSeconds(125), 1);
+        assertThat(store.compareAndSet(active)).isTrue();
+        Observation overdue = active.overdue(T0.plusSeconds(1800), T0.plusSeconds(1900), "overdue: missing 3 objects");
+        assertThat(store.compareAndSet(overdue)).isTrue();
+        Observation read = store.find("obs-1").orElseThrow();
+        assertThat(read).isEqualTo(overdue);
+        assertThat(read.overdueReportedAt()).isEqualTo(T0.plusSeconds(1800));
+        assertThat(read.transitions()).isEqualTo(2);
+        assertThat(read.spec().guards().deletes()).isEqualTo(Guards.Deletes.FAIL);
+        // a later change keeps the report
+        Observation done = read.finish(dev.quiesce.ObservationState.COMPLETE, read.progress(), T0.plusSeconds(2000), "done");
+        assertThat(store.compareAndSet(done)).isTrue();
+        assertThat(store.find("obs-1").orElseThrow().overdueReportedAt()).isEqualTo(T0.plusSeconds(1800));
+    }
+
+    @Test
     void duplicateCreateIsRefusedAndKeepsTheFirst() {
         ObservationStore store = newStore();
         Observation first = Observation.start("obs-1", "events", SPEC, T0);

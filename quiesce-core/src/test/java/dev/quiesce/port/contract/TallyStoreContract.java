@@ -43,6 +43,40 @@ public abstract class TallyStoreContract {
         return Arrival.removed("bucket", key, T0.plusSeconds(second), token);
     }
 
+    /**
+     * Whether the store can count keys under a prefix; a store that keeps keys only as digests says no,
+     * and must then refuse {@link TallyStore#presentUnder} rather than answer wrongly.
+     */
+    protected boolean countsUnderPrefix() {
+        return true;
+    }
+
+    @Test
+    void presentKeysAreTheOnesWhoseLatestVersionIsACreation() {
+        TallyStore store = newStore();
+        store.record(DS, put("in/A/a1", 10, 1, "s1"), SEEN);
+        store.record(DS, put("in/A/a2", 10, 2, "s2"), SEEN);
+        store.record(DS, put("in/B/b1", 10, 3, "s3"), SEEN);
+        store.record(DS, delete("in/A/a2", 4, "s4"), SEEN);
+        store.record("other", put("in/A/a3", 10, 5, "s5"), SEEN);
+        assertThat(store.present(DS, java.util.List.of("in/A/a1", "in/A/a2", "in/A/a3", "in/B/b1")))
+                .containsExactlyInAnyOrder("in/A/a1", "in/B/b1");
+        assertThat(store.present("nothing-here", java.util.List.of("in/A/a1"))).isEmpty();
+        assertThat(store.present(DS, java.util.List.of())).isEmpty();
+        if (countsUnderPrefix()) {
+            assertThat(store.presentUnder(DS, "in/A/")).isEqualTo(1);
+            assertThat(store.presentUnder(DS, "in/")).isEqualTo(2);
+            assertThat(store.presentUnder(DS, "in/C/")).isZero();
+            assertThat(store.presentUnder("nothing-here", "in/")).isZero();
+            // a prefix is compared literally: SQL wildcards in it match only themselves
+            store.record(DS, put("in/%_/x", 10, 6, "s6"), SEEN);
+            assertThat(store.presentUnder(DS, "in/%_/")).isEqualTo(1);
+        } else {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.presentUnder(DS, "in/A/"))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("prefix");
+        }
+    }
+
     @Test
     void emptyDatasetHasEmptyTally() {
         assertThat(newStore().tally("nothing-here")).isEqualTo(Tally.EMPTY);
