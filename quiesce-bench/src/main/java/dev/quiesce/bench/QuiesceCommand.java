@@ -71,6 +71,24 @@ final class QuiesceCommand implements AutoCloseable {
         return process.exitValue();
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The process's peak resident memory so far (VmHWM), in KB; 0 where /proc cannot tell. */
+    long residentHighWaterKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // exited meanwhile, or not Linux
+        }
+        return 0;
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

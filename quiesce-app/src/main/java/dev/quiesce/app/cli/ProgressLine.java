@@ -51,9 +51,9 @@ final class ProgressLine {
         out.print("\r\u001b[K");
         out.println(o.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + o.reason()
                 + " | " + t.objects() + " objects, " + bytes(t.bytes()) + ", " + o.progress().checks() + " checks"
-                + (t.lastArrival() != null && o.finishedAt() != null
-                        ? ", decided " + Durations.format(Duration.between(t.lastArrival(), o.finishedAt()).withNanos(0))
-                                + " after the last arrival"
+                + (t.lastActivity() != null && o.finishedAt() != null
+                        ? ", decided " + Durations.format(Duration.between(t.lastActivity(), o.finishedAt()).withNanos(0))
+                                + " after the last arrival was seen"
                         : ""));
         out.flush();
     }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.source.KnownObjects;
+import dev.quiesce.source.PollingLoop;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.io.IOException;
@@ -44,8 +45,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,8 +133,7 @@ public final class DirectorySource implements ArrivalSource {
     private final Map<WatchKey, Path> watchedDirs = new ConcurrentHashMap<>();
     private final Set<Path> registeredDirs = ConcurrentHashMap.newKeySet();
     private Thread watchThread;
-    private volatile Thread rescanThread;
-    private ScheduledExecutorService rescans;
+    private volatile PollingLoop rescans;
 
     private final boolean countRecords;
     private final Duration settle;
@@ -243,14 +241,8 @@ public final class DirectorySource implements ArrivalSource {
             watchThread = new Thread(() -> watchLoop(sink), "quiesce-directory-watch");
             watchThread.setDaemon(true);
             watchThread.start();
-            rescans = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "quiesce-directory-rescan");
-                t.setDaemon(true);
-                rescanThread = t;
-                return t;
-            });
-            long every = rescanInterval.toMillis();
-            rescans.scheduleWithFixedDelay(() -> rescan(sink), every, every, TimeUnit.MILLISECONDS);
+            rescans = new PollingLoop("quiesce-directory-rescan", rescanInterval, () -> rescan(sink));
+            rescans.start();
         }
         LOG.info("source.started root={} emitted={} watchedDirs={} rescanInterval={} {}",
                 bucket, emitted, registeredDirs.size(), Durations.format(rescanInterval), filter);
@@ -263,7 +255,7 @@ public final class DirectorySource implements ArrivalSource {
     @Override
     public void close() {
         Thread watching;
-        ScheduledExecutorService rescanning;
+        PollingLoop rescanning;
         synchronized (lifecycleLock) {
             if (closed) {
                 return;
@@ -281,18 +273,11 @@ public final class DirectorySource implements ArrivalSource {
                 }
             }
         }
-        if (rescanning != null) {
-            rescanning.shutdownNow();
-        }
-        boolean stopped = true;
+        boolean stopped = rescanning == null || rescanning.close(CLOSE_WAIT_MILLIS);
         try {
             if (watching != null && watching != Thread.currentThread()) {
                 watching.join(CLOSE_WAIT_MILLIS);
-                stopped = !watching.isAlive();
-            }
-            if (rescanning != null && rescanThread != Thread.currentThread()
-                    && !rescanning.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                stopped = false;
+                stopped &= !watching.isAlive();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -536,16 +521,12 @@ public final class DirectorySource implements ArrivalSource {
 
     /** Looks again once the settle time has passed, not a whole rescan interval later. */
     private void scheduleSettlePass(ArrivalSink sink) {
-        ScheduledExecutorService r = rescans;
+        PollingLoop r = rescans;
         if (r != null && !closed && settlePassPending.compareAndSet(false, true)) {
-            try {
-                r.schedule(() -> {
-                    settlePassPending.set(false);
-                    rescan(sink);
-                }, Math.max(50, settle.toMillis() / 2), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                settlePassPending.set(false); // closing
-            }
+            r.soon(Duration.ofMillis(Math.max(50, settle.toMillis() / 2)), () -> {
+                settlePassPending.set(false);
+                rescan(sink);
+            });
         }
     }
 

@@ -7,18 +7,16 @@ import dev.quiesce.KeyFilter;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.source.KnownObjects;
+import dev.quiesce.source.PollingLoop;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,8 +107,7 @@ public final class S3ListingSource implements ArrivalSource {
     private final Object lifecycleLock = new Object();
     private volatile boolean closed;
     private boolean started;
-    private ScheduledExecutorService poller;
-    private volatile Thread pollThread;
+    private PollingLoop poller;
 
     private S3ListingSource(Builder b, KeyFilter filter) {
         this.client = b.client;
@@ -214,14 +211,8 @@ public final class S3ListingSource implements ArrivalSource {
             if (closed) {
                 return;
             }
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "quiesce-s3-listing");
-                t.setDaemon(true);
-                pollThread = t;
-                return t;
-            });
-            long every = pollInterval.toMillis();
-            poller.scheduleWithFixedDelay(() -> poll(sink), every, every, TimeUnit.MILLISECONDS);
+            poller = new PollingLoop("quiesce-s3-listing", pollInterval, () -> poll(sink));
+            poller.start();
         }
         LOG.info("source.started location={} emitted={} pollInterval={} {}",
                 location(), emitted, Durations.format(pollInterval), filter);
@@ -233,7 +224,7 @@ public final class S3ListingSource implements ArrivalSource {
      */
     @Override
     public void close() {
-        ScheduledExecutorService polling;
+        PollingLoop polling;
         synchronized (lifecycleLock) {
             if (closed) {
                 return;
@@ -241,19 +232,7 @@ public final class S3ListingSource implements ArrivalSource {
             closed = true;
             polling = poller;
         }
-        boolean stopped = true;
-        if (polling != null) {
-            polling.shutdownNow();
-            try {
-                if (pollThread != Thread.currentThread()
-                        && !polling.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    stopped = false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopped = false;
-            }
-        }
+        boolean stopped = polling == null || polling.close(CLOSE_WAIT_MILLIS);
         LOG.info("source.closed location={} threadsStopped={}", location(), stopped);
     }
 
