@@ -16,26 +16,31 @@ import java.util.stream.Stream;
  *
  * <p>Each run watches a fresh directory. A producer creates {@code _manifests/} during the watch and
  * declares 4 objects in it, writes three files (one in a new subdirectory), then renames the fourth into
- * a subdirectory created just before. Files are written under a {@code .part} name and renamed, as
- * producers that signal completeness do, so the run uses {@code --settle 0s}.
+ * a subdirectory created just before, 200 ms apart. Files are written under a {@code .part} name and renamed, as
+ * producers that signal completeness do, so the run uses {@code --settle 0s} unless told otherwise (with
+ * the default 1 s each new file also costs a look at which files are open for writing).
  *
  * <p>Run: {@code ./mvnw -q -B -ntp -DskipTests package && java -cp quiesce-bench/target/classes
- * dev.quiesce.bench.ExactCompletionLatency [runs]}
+ * dev.quiesce.bench.ExactCompletionLatency [runs] [settle]}
  */
 public final class ExactCompletionLatency {
+
+    /** Between a producer's files. */
+    private static final long GAP_MILLIS = 200;
 
     private ExactCompletionLatency() {
     }
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        String settle = args.length > 1 ? args[1] : "0s";
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            micros.add(oneRun());
+            micros.add(oneRun(settle));
         }
         micros.sort(null);
-        System.out.printf(Locale.ROOT, "exact completion, rename of the last file to process exit, %d runs:"
-                        + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", runs,
+        System.out.printf(Locale.ROOT, "exact completion, --settle %s, rename of the last file to process exit,"
+                        + " %d runs: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", settle, runs,
                 percentile(micros, 0.50) / 1000.0, percentile(micros, 0.99) / 1000.0,
                 micros.get(micros.size() - 1) / 1000.0);
     }
@@ -45,18 +50,22 @@ public final class ExactCompletionLatency {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static long oneRun() throws Exception {
+    private static long oneRun(String settle) throws Exception {
         Path work = Files.createTempDirectory("quiesce-bench-");
         try {
             Path data = Files.createDirectories(work.resolve("data"));
             try (QuiesceCommand q = QuiesceCommand.start(work, "watch", data.toString(), "--policy", "expected",
-                    "--expect-producers", "1", "--settle", "0s", "--verbose", "--json")) {
+                    "--expect-producers", "1", "--settle", settle, "--verbose", "--json")) {
                 q.awaitStderr("source.started", 60_000);
                 Path manifests = Files.createDirectories(data.resolve("_manifests"));
                 place(manifests.resolve("loader.json"), "{\"producer\":\"loader\",\"objects\":4}");
+                Thread.sleep(GAP_MILLIS); // a producer's pace: the measured latency is the last file's, not a backlog's
                 place(data.resolve("part-0.json"), "{\"n\":0}");
+                Thread.sleep(GAP_MILLIS);
                 place(Files.createDirectories(data.resolve("a")).resolve("part-1.json"), "{\"n\":1}");
+                Thread.sleep(GAP_MILLIS);
                 place(data.resolve("part-2.json"), "{\"n\":2}");
+                Thread.sleep(GAP_MILLIS);
                 Path last = Files.createDirectories(data.resolve("b")).resolve("part-3.json");
                 Path staged = last.resolveSibling("part-3.json.part");
                 Files.writeString(staged, "{\"n\":3}");

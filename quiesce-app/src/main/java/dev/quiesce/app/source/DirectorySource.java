@@ -473,13 +473,16 @@ public final class DirectorySource implements ArrivalSource {
      * so it counts once, at its settled size, rather than at every size it had mid-write.
      */
     private boolean settled(String key, String fileToken, Instant modified) {
+        if (settle.isZero()) {
+            return true; // trusts names and renames alone: no look at /proc, no waiting
+        }
         Instant now = clock.instant();
         if (openForWriting.isOpen(root.resolve(key))) {
             unsettled.put(key, new Unsettled(fileToken, now, true));
             return false;
         }
         Unsettled u = unsettled.get(key);
-        if (settle.isZero() || (u != null && u.open)) {
+        if (u != null && u.open) {
             unsettled.remove(key); // its writer closed it: whole now
             return true;
         }
@@ -686,9 +689,10 @@ public final class DirectorySource implements ArrivalSource {
         private Duration settle = DEFAULT_SETTLE;
 
         /**
-         * Sets how long a new or changed file must keep its size and last-modified time before it counts;
-         * default 1 s. Zero counts files as soon as they are seen (the name patterns still hold back
-         * {@code *.tmp}, {@code *.part} and hidden files).
+         * Sets how long a file seen changing must keep its size and last-modified time before it counts;
+         * default 1 s. Zero counts files as soon as they are seen, open for writing or not: for producers
+         * that write under a temporary name and rename (the name patterns still hold back {@code *.tmp},
+         * {@code *.part} and hidden files).
          *
          * @throws InvalidConfigurationException if negative
          */

@@ -37,8 +37,8 @@ class OpenForWritingTest {
                 sight.add(reason);
             }
         };
-        // settle 0: only the open file can hold it back
-        DirectorySource source = DirectorySource.builder(tmp).settle(Duration.ZERO).build();
+        // first seen while open: held back; counted as soon as its writer closed it, without waiting to settle
+        DirectorySource source = DirectorySource.builder(tmp).settle(Duration.ofMinutes(1)).build();
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write("{\"half\":".getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -61,7 +61,7 @@ class OpenForWritingTest {
         Path file = Files.writeString(tmp.resolve("done.json"), "{}");
         List<Arrival> arrivals = new ArrayList<>();
         try (var in = Files.newInputStream(file)) {
-            DirectorySource.builder(tmp).settle(Duration.ZERO).build().scanOnce(arrivals::add);
+            DirectorySource.builder(tmp).settle(Duration.ofMinutes(1)).build().scanOnce(arrivals::add);
         }
         assertThat(arrivals).hasSize(1);
     }
