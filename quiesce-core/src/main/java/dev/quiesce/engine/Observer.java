@@ -1,6 +1,8 @@
 package dev.quiesce.engine;
 
+import dev.quiesce.Blindness;
 import dev.quiesce.Certificate;
+import dev.quiesce.Durations;
 import dev.quiesce.EventType;
 import dev.quiesce.Expectations;
 import dev.quiesce.LifecycleEvent;
@@ -142,11 +144,11 @@ public final class Observer {
         if (!sight.blind(datasetId, reason, now)) {
             return;
         }
-        if (reason.startsWith(dev.quiesce.Blindness.BEHIND)) {
+        if (reason.startsWith(Blindness.BEHIND)) {
             LOG.debug("source.behind dataset={} reason=\"{}\"", datasetId, reason);
         } else {
             LOG.warn("source.blind dataset={} reason=\"{}\" timeout={}", datasetId, reason,
-                    dev.quiesce.Durations.format(blindTimeout));
+                    Durations.format(blindTimeout));
         }
         for (Observation o : store.openFor(datasetId)) {
             if (o.state().open()) {
@@ -169,7 +171,7 @@ public final class Observer {
     }
 
     /** Why the dataset's source is blind, and since when; empty while it sees. */
-    public Optional<dev.quiesce.Blindness> blindness(String datasetId) {
+    public Optional<Blindness> blindness(String datasetId) {
         return sight.blindness(datasetId);
     }
 
@@ -312,7 +314,7 @@ public final class Observer {
     }
 
     private String overdueReason(Observation o, Tally tally, Instant now) {
-        String head = "overdue: not complete " + dev.quiesce.Durations.format(o.spec().guards().overdue())
+        String head = "overdue: not complete " + Durations.format(o.spec().guards().overdue())
                 + " after the start, still waiting";
         if (o.activatedAt() == null) {
             return head + "; nothing has arrived";
@@ -393,7 +395,7 @@ public final class Observer {
         if (tally.hasArrivals()) {
             return activate(o, tally, now) ? Outcome.ACTIVATED : Outcome.LOST_RACE;
         }
-        Optional<dev.quiesce.Blindness> blind = sight.blindness(o.datasetId());
+        Optional<Blindness> blind = sight.blindness(o.datasetId());
         if (blind.isPresent() && blindTooLong(blind.get(), now)) {
             return transition(o.finish(ObservationState.BLIND, o.progress(), now, blindReason(blind.get(), now)), tally)
                     ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
@@ -412,7 +414,7 @@ public final class Observer {
     private Outcome checkActive(Observation o, Tally tally, Instant now) {
         PolicySpec spec = o.spec();
         Progress progress = o.progress().afterCheck(tally, now);
-        Optional<dev.quiesce.Blindness> blind = sight.blindness(o.datasetId());
+        Optional<Blindness> blind = sight.blindness(o.datasetId());
         if (blind.isPresent()) {
             return checkBlind(o, tally, progress, blind.get(), now);
         }
@@ -457,7 +459,7 @@ public final class Observer {
      * cannot see is no evidence of quiet), and after the blind timeout the run ends BLIND. The deadline still
      * ends it TIMED_OUT first if it comes first.
      */
-    private Outcome checkBlind(Observation o, Tally tally, Progress seen, dev.quiesce.Blindness blind, Instant now) {
+    private Outcome checkBlind(Observation o, Tally tally, Progress seen, Blindness blind, Instant now) {
         Progress progress = new Progress(seen.checks(), 0, seen.lastSeenSeq(), seen.gaps());
         Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
         if (deadline.isPresent() && !now.isBefore(deadline.get())) {
@@ -475,13 +477,13 @@ public final class Observer {
         return commit(o.checked(progress, next), tally) ? Outcome.CHECKED : Outcome.LOST_RACE;
     }
 
-    private boolean blindTooLong(dev.quiesce.Blindness blind, Instant now) {
+    private boolean blindTooLong(Blindness blind, Instant now) {
         return !now.isBefore(blind.since().plus(blindTimeout));
     }
 
-    private String blindReason(dev.quiesce.Blindness blind, Instant now) {
-        return "source blind for " + dev.quiesce.Durations.format(Duration.between(blind.since(), now).withNanos(0))
-                + " (blind timeout " + dev.quiesce.Durations.format(blindTimeout) + "): " + blind.reason();
+    private String blindReason(Blindness blind, Instant now) {
+        return "source blind for " + Durations.format(Duration.between(blind.since(), now).withNanos(0))
+                + " (blind timeout " + Durations.format(blindTimeout) + "): " + blind.reason();
     }
 
     /** A check of a completed run within its lateness: one LATE event if the tally moved, sealed at the end. */

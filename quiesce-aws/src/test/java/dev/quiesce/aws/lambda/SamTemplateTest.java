@@ -46,6 +46,26 @@ class SamTemplateTest {
     }
 
     @Test
+    void cfnLintAcceptsTheTemplateAsWritten() throws Exception {
+        // cfn-lint knows Lambda's runtime table: a retired runtime (java17) fails here before a user's deploy does
+        java.nio.file.Path template = SamTemplate.FILE;
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("cfn-lint"), "cfn-lint is not on PATH");
+        Process lint = new ProcessBuilder("cfn-lint", template.toString()).redirectErrorStream(true).start();
+        String out = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lint.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(lint.exitValue()).as(out).isZero();
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void everyReferenceResolves() {
         List<String> unresolved = new ArrayList<>();
         for (SamTemplate.Intrinsic i : SamTemplate.intrinsics(template)) {
