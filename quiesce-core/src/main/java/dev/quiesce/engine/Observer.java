@@ -525,10 +525,23 @@ public final class Observer {
      * a burst of them makes one LATE event, not one per object.
      */
     private void checkBy(String id, Duration within) {
+        moveCheck(id, null, within);
+    }
+
+    /** Moves an open (WAITING included) observation's next check to {@code at}, if that is earlier. */
+    private void checkAt(String id, Instant at) {
+        moveCheck(id, at, null);
+    }
+
+    /**
+     * Moves a watching observation's next check to {@code at} (or {@code within} from now, WAITING ones left
+     * alone: they are checked when data arrives), if that is earlier; lost races are retried.
+     */
+    private void moveCheck(String id, Instant at, Duration within) {
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
-            Instant by = clock.instant().plus(within);
-            if (o.state() == ObservationState.WAITING || !o.watching()
+            Instant by = at != null ? at : clock.instant().plus(within);
+            if ((at == null && o.state() == ObservationState.WAITING) || !o.watching()
                     || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(by))) {
                 return;
             }
@@ -536,23 +549,8 @@ public final class Observer {
                 return;
             }
         }
-        throw new IllegalStateException("could not bring the check of " + id + " forward after "
+        throw new IllegalStateException("could not move the check of " + id + " forward after "
                 + CAS_ATTEMPTS + " version races");
-    }
-
-    /** Moves a watching observation's next check to {@code at}, if that is earlier (lost races retried). */
-    private void checkAt(String id, Instant at) {
-        for (int i = 0; i < CAS_ATTEMPTS; i++) {
-            Observation o = store.find(id).orElseThrow(() -> new ObservationNotFoundException(id));
-            if (!o.watching() || (o.nextCheckAt() != null && !o.nextCheckAt().isAfter(at))) {
-                return;
-            }
-            if (commit(o.checked(o.progress(), at), tallies.tally(o.datasetId()))) {
-                return;
-            }
-        }
-        throw new IllegalStateException("could not schedule the check of " + id + " after " + CAS_ATTEMPTS
-                + " version races");
     }
 
     private boolean activate(Observation o, Tally tally, Instant now) {

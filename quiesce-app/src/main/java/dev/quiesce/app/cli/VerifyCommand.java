@@ -1,7 +1,6 @@
 package dev.quiesce.app.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +39,14 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "The location to list; the certificate's filters and manifests directory apply.")
     private String location;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "S3: endpoint of an S3-compatible store (MinIO, Ceph…); path-style addressing is used.")
-    private URI endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION",
-            description = "S3: region. Default: from AWS_REGION or the AWS profile.")
-    private String region;
+    @CommandLine.Mixin
+    private S3Options s3 = new S3Options();
 
     @Override
     public Integer call() {
         CertificateFile cert = CertificateFile.read(certificateFile);
         LocationListing listed = LocationListing.of(location, cert.include(), cert.exclude(), cert.manifests(),
-                endpoint, region);
+                s3.endpoint, s3.region);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long expected = cert.certificate().digest();

@@ -152,13 +152,8 @@ public final class WatchCommand implements Callable<Integer> {
                     + " the listing interval for S3 (default 10s).")
     private Duration rescan;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "S3: endpoint of an S3-compatible store (MinIO, Ceph…); path-style addressing is used.")
-    private URI endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION",
-            description = "S3: region. Default: from AWS_REGION or the AWS profile.")
-    private String region;
+    @CommandLine.Mixin
+    private S3Options s3 = new S3Options();
 
     @Option(names = "--notify-webhook", paramLabel = "URL",
             description = "POST a CloudEvent here when the observation ends.")
@@ -225,7 +220,7 @@ public final class WatchCommand implements Callable<Integer> {
         if (blindTimeout.isZero() || blindTimeout.isNegative()) {
             throw new InvalidConfigurationException("--blind-timeout must be > 0, was " + blindTimeout);
         }
-        WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, endpoint, region,
+        WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, s3.endpoint, s3.region,
                 countRecords, settle);
         ArrivalSource source = watched.source();
         List<Notifier> notifiers = notifiers();
