@@ -157,7 +157,11 @@ public final class Observer {
         }
     }
 
-    /** The dataset's source sees everything again: quiet resumes counting, and its runs are checked now. */
+    /**
+     * The dataset's source sees everything again: quiet resumes counting. Runs whose check was put off while
+     * it was blind are checked now; the others keep their schedule (a source briefly behind on every pass
+     * must not make a stable count's checks come faster).
+     */
     public void seeing(String datasetId) {
         if (!sight.seeing(datasetId, clock.instant())) {
             return;
@@ -461,6 +465,7 @@ public final class Observer {
      */
     private Outcome checkBlind(Observation o, Tally tally, Progress seen, Blindness blind, Instant now) {
         Progress progress = new Progress(seen.checks(), 0, seen.lastSeenSeq(), seen.gaps());
+        sight.held(o.datasetId());
         Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
         if (deadline.isPresent() && !now.isBefore(deadline.get())) {
             return commit(o.finish(ObservationState.TIMED_OUT, progress, now, "deadline passed while the source was blind: "

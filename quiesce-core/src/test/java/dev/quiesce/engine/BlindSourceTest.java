@@ -101,6 +101,22 @@ class BlindSourceTest {
     }
 
     @Test
+    void beingBrieflyBehindOnEveryPassDoesNotSpeedUpTheChecks() {
+        // a big tree: every 2 s rescan is behind for 500 ms. The note's 30 s x 3 keeps its 30 s grid: no check
+        // falls in a blind spell, so it completes at 90 s exactly as it would without them
+        StableCount stable = StableCount.builder().window(3).delay(DelayStrategy.constant(Duration.ofSeconds(30))).build();
+        VirtualTimeline t = start(stable);
+        for (int k = 0; k < 100; k++) {
+            t.at(T0.plusMillis(1_000 + 2_000L * k), blind(dev.quiesce.Blindness.BEHIND + "scanning /data"))
+                    .at(T0.plusMillis(1_500 + 2_000L * k), seeing());
+        }
+        Observation done = t.runUntilFinished("obs", Duration.ofHours(1));
+        assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
+        assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(90));
+        assertThat(done.progress().checks()).isEqualTo(3);
+    }
+
+    @Test
     void aWaitingRunBlindForTheTimeoutEndsBlind() {
         engine.observer().start("obs", "events", new PolicySpec(InactivityPeriod.of(Duration.ofSeconds(30)), Guards.NONE));
         VirtualTimeline t = new VirtualTimeline(engine, store, clock).at(T0.plusSeconds(5), blind("gone"));
