@@ -412,6 +412,11 @@ public final class Observer {
         }
         Instant next = v.map(w -> ((Verdict.Wait) w).until()).filter(now::isBefore).orElse(null);
         next = overduePending(o, now) ? dueBy(o, next) : next;
+        if (blind.isPresent()) {
+            // keep the check that ends a blindness lasting the timeout
+            Instant end = blind.get().since().plus(blindTimeout);
+            next = next == null || end.isBefore(next) ? end : next;
+        }
         return commit(o.checked(o.progress(), next), tally) ? Outcome.WAITING : Outcome.LOST_RACE;
     }
 

@@ -124,4 +124,15 @@ class BlindSourceTest {
         assertThat(done.state()).isEqualTo(ObservationState.BLIND);
         assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(125));
     }
+
+    @Test
+    void aWaitingRunCheckedWhileBlindStillEndsAtTheBlindTimeout() {
+        // the overdue report makes a WAITING check of its own at 60 s, inside the blind spell
+        engine.observer().start("obs", "events", new PolicySpec(InactivityPeriod.of(Duration.ofSeconds(30)),
+                Guards.NONE.withOverdue(Duration.ofSeconds(60)).withDeadline(Duration.ofHours(2))));
+        VirtualTimeline t = new VirtualTimeline(engine, store, clock).at(T0.plusSeconds(5), blind("gone"));
+        Observation done = t.runUntilFinished("obs", Duration.ofHours(3));
+        assertThat(done.state()).isEqualTo(ObservationState.BLIND);
+        assertThat(done.finishedAt()).isEqualTo(T0.plusSeconds(125));
+    }
 }
