@@ -41,12 +41,20 @@ public final class Counting {
      * Applies a new arrival to its key's latest recorded version ({@code null} if the key was never seen).
      */
     public static Change apply(Arrival current, Arrival arrival) {
+        return apply(current, KeyDigest.of(current), arrival);
+    }
+
+    /**
+     * As {@link #apply(Arrival, Arrival)}, for a store that keeps the current version's term of the key-set
+     * digest ({@link KeyDigest#of(Arrival)}) rather than its listing version.
+     */
+    public static Change apply(Arrival current, long currentTerm, Arrival arrival) {
         boolean removal = arrival.kind() == Arrival.Kind.REMOVED;
         if (current != null && Arrival.VERSION_ORDER.compare(arrival, current) < 0) {
             return new Change(Effect.SUPERSEDED, 0, 0, removal ? 1 : 0, current, 0, 0);
         }
         boolean present = current != null && current.kind() == Arrival.Kind.CREATED;
-        long digest = KeyDigest.of(arrival) - KeyDigest.of(current);
+        long digest = KeyDigest.of(arrival) - currentTerm;
         if (removal) {
             return present
                     ? new Change(Effect.REMOVED, -1, -current.size(), 1, arrival, -counted(current), digest)

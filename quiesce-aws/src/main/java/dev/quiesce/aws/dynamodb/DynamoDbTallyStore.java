@@ -8,6 +8,7 @@ import static dev.quiesce.aws.dynamodb.Values.n;
 import static dev.quiesce.aws.dynamodb.Values.s;
 
 import dev.quiesce.Arrival;
+import dev.quiesce.KeyDigest;
 import dev.quiesce.StoreException;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * {@code firstArrival}, {@code lastArrival}, {@code lastSeen} on the monitor's clock, and {@code digest}, the
  * shard's share of the key-set digest) and, in the map {@code keys}, one entry per object key seen
  * (named by a 128-bit digest of the key): the latest version's kind, size, event time, dedupe token, S3
- * sequencer and listing version when known,
+ * sequencer (as {@code =} when it is the token) and its term of the key-set digest,
  * the number of distinct versions seen, and the set of 96-bit digests of every token seen for the key.
  *
  * <p><b>Counting.</b> Recording reads the key's entry (a consistent, projected {@code GetItem}), applies
@@ -59,11 +60,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * recording is idempotent and atomic per arrival. Shard items are created once, on first use, with a
  * conditional {@code PutItem} (a nested map path cannot be set on a missing item), and remembered.
  *
- * <p><b>Size.</b> A key entry takes about 90 bytes with S3 sequencers as tokens and one version per key
- * (measured: 89), plus 16 bytes per further version of the key and the latest token's length beyond 18
- * characters; the object key itself is stored only as its digest, so its length does not count. A shard
- * therefore holds about 3,500 keys before 350 KB, and the default of {@value #DEFAULT_SHARDS} shards about
- * 55,000 keys per dataset. Choose {@code shards} from the keys a dataset may hold, not from its write rate
+ * <p><b>Size.</b> A key entry takes about 120 bytes for an S3 event (its 32-digit padded sequencer as token
+ * and order, its digest term, one version per key; measured: 119), plus 16 bytes per further version of the
+ * key; the object key itself is stored only as its digest, so its length does not count. A shard
+ * therefore holds about 2,900 keys before 350 KB, and the default of {@value #DEFAULT_SHARDS} shards about
+ * 46,000 keys per dataset. Choose {@code shards} from the keys a dataset may hold, not from its write rate
  * alone: DynamoDB charges a write by the item's size (one write unit per started KB) and a strongly
  * consistent read by started 4 KB, so fewer, fuller shards make each arrival dearer and more shards make
  * each tally read dearer. An item over 400 KB is refused by DynamoDB and surfaces as a
@@ -108,7 +109,9 @@ public final class DynamoDbTallyStore implements TallyStore {
     private static final String VERSIONS = "n";
     private static final String SEEN = "d";
     private static final String SEQUENCER = "q";
-    private static final String LISTING_VERSION = "w";
+    /** The latest version's term of the key-set digest: what an overwrite or removal subtracts. */
+    private static final String DIGEST_TERM = "h";
+    private static final String SAME_AS_TOKEN = "=";
 
     private static final int KEY_DIGEST_BYTES = 16;
     private static final int TOKEN_DIGEST_BYTES = 12;
@@ -189,8 +192,12 @@ public final class DynamoDbTallyStore implements TallyStore {
                 LOG.debug("tally.duplicate dataset={} key={}", datasetId, arrival.key());
                 return Effect.DUPLICATE;
             }
-            Counting.Change change = Counting.apply(entry == null ? null : versionOf(entry, arrival), arrival);
-            if (write(pk, keyDigest, entry, change, tokenDigest, eventTime, arrival.eventTime(),
+            Arrival current = entry == null ? null : versionOf(entry, arrival);
+            long currentTerm = digestTermOf(entry);
+            Counting.Change change = Counting.apply(current, currentTerm, arrival);
+            // a superseded arrival leaves the current version, whose listing version this entry does not keep
+            long latestTerm = change.latest() == current ? currentTerm : KeyDigest.of(change.latest());
+            if (write(pk, keyDigest, entry, change, latestTerm, tokenDigest, eventTime, arrival.eventTime(),
                     instantOf(item.get(FIRST)), instantOf(item.get(LAST)), seenAt, instantOf(item.get(SEEN_AT)))) {
                 LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId, arrival.key(),
                         arrival.size(), change.effect(), attempt);
@@ -335,12 +342,36 @@ public final class DynamoDbTallyStore implements TallyStore {
         return new Arrival(kind, arrival.bucket(), arrival.key(), longOf(entry.get(SIZE)),
                 instantOf(entry.get(TIME)), entry.get(TOKEN).s(),
                 entry.get(KEY_RECORDS) == null ? Arrival.UNCOUNTED : longOf(entry.get(KEY_RECORDS)),
-                Values.stringOf(entry, SEQUENCER), Values.stringOf(entry, LISTING_VERSION));
+                sequencerOf(entry), null);
+    }
+
+    /*
+     * A key entry is most of a shard's bytes, so it keeps what counting needs in short form: a sequencer equal
+     * to the token (an S3 event's token is its sequencer) as "=", and instead of the listing version (an eTag
+     * and size, 40-odd bytes) its 64-bit term of the key-set digest, which is all an overwrite or removal needs.
+     */
+
+    private static String sequencerOf(Map<String, AttributeValue> entry) {
+        String q = Values.stringOf(entry, SEQUENCER);
+        return SAME_AS_TOKEN.equals(q) ? entry.get(TOKEN).s() : q;
+    }
+
+    private static long digestTermOf(Map<String, AttributeValue> entry) {
+        return entry == null || entry.get(DIGEST_TERM) == null ? 0 : longOf(entry.get(DIGEST_TERM));
+    }
+
+    private static void putShort(Map<String, AttributeValue> entry, Arrival latest, long term) {
+        if (latest.sequencer() != null) {
+            entry.put(SEQUENCER, s(latest.sequencer().equals(latest.dedupeToken()) ? SAME_AS_TOKEN : latest.sequencer()));
+        }
+        if (term != 0) {
+            entry.put(DIGEST_TERM, n(term));
+        }
     }
 
     /** One conditional update: the key's new entry plus the counter deltas. {@code false} on a lost race. */
     private boolean write(String pk, String keyDigest, Map<String, AttributeValue> entry, Counting.Change change,
-                          String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last,
+                          long latestTerm, String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last,
                           Instant seenAt, Instant lastSeen) {
         Arrival latest = change.latest();
         Set<String> seen = new LinkedHashSet<>(entry == null ? List.of() : entry.get(SEEN).ss());
@@ -354,12 +385,7 @@ public final class DynamoDbTallyStore implements TallyStore {
         }
         next.put(TIME, instant(latest.eventTime()));
         next.put(TOKEN, s(latest.dedupeToken()));
-        if (latest.sequencer() != null) {
-            next.put(SEQUENCER, s(latest.sequencer()));
-        }
-        if (latest.version() != null) {
-            next.put(LISTING_VERSION, s(latest.version()));
-        }
+        putShort(next, latest, latestTerm);
         next.put(VERSIONS, n(versions + 1));
         next.put(SEEN, AttributeValue.fromSs(new ArrayList<>(seen)));
 
