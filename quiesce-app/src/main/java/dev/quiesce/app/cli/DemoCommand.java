@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
                  }
              })) {
             engine.observer().start("demo", dataset.id(), policy);
-            source.start(engine.monitor()::accept);
+            source.start(engine.monitor().sink(source.bucket()));
             try {
                 Instant returned = runProducers(firehose, clock);
                 int stillBuffered = firehose.buffered();
