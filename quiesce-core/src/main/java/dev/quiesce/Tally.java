@@ -55,10 +55,4 @@ public record Tally(long objects, long bytes, long removals, long changeSeq, Ins
     public Instant lastActivity() {
         return lastSeen != null ? lastSeen : lastArrival;
     }
-
-    /** The same counters as another tally, ignoring when they were seen: what two stores must agree on. */
-    public boolean sameCounts(Tally o) {
-        return objects == o.objects && bytes == o.bytes && removals == o.removals && changeSeq == o.changeSeq
-                && records == o.records && digest == o.digest;
-    }
 }

@@ -138,15 +138,4 @@ public final class KnownObjects {
         }
         return gone;
     }
-
-    /** Keys last reported present. */
-    public int presentCount() {
-        int n = 0;
-        for (Known k : known.values()) {
-            if (k.present) {
-                n++;
-            }
-        }
-        return n;
-    }
 }

@@ -77,7 +77,7 @@ public final class PollingLoop implements AutoCloseable {
     }
 
     /** Whether the caller is the loop's own thread (a close from inside a pass must not wait for itself). */
-    public boolean onLoopThread() {
+    private boolean onLoopThread() {
         return Thread.currentThread() == thread;
     }
 

@@ -204,35 +204,34 @@ public final class JdbcTallyStore implements TallyStore {
 
     /** The tally, or {@link #UNKNOWN_DIGEST} when its digest predates digests and must be computed. */
     private Tally read(Connection c, String datasetId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT digest IS NULL AS unknown FROM tally WHERE dataset_id = ?")) {
-            p.setString(1, datasetId);
-            try (ResultSet rs = p.executeQuery()) {
-                if (rs.next() && rs.getBoolean("unknown")) {
-                    return UNKNOWN_DIGEST;
-                }
-            }
-        }
-        return readCounters(c, datasetId);
+        Row row = readRow(c, datasetId);
+        return row.digestKnown ? row.tally : UNKNOWN_DIGEST;
     }
 
     /** The tally, its digest computed first if it predates digests. */
     private Tally readWithDigest(Connection c, String datasetId) throws SQLException {
-        Tally t = read(c, datasetId);
-        return t != UNKNOWN_DIGEST ? t : withDigest(c, datasetId, readCounters(c, datasetId));
+        Row row = readRow(c, datasetId);
+        return row.digestKnown ? row.tally : withDigest(c, datasetId, row.tally);
     }
 
-    private Tally readCounters(Connection c, String datasetId) throws SQLException {
+    /** A tally row as stored; {@code digestKnown} is false for a row written before digests were kept. */
+    private record Row(Tally tally, boolean digestKnown) {
+    }
+
+    private Row readRow(Connection c, String datasetId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT objects, bytes, removals, change_seq,"
                 + " first_arrival, last_arrival, records, last_seen, digest FROM tally WHERE dataset_id = ?")) {
             p.setString(1, datasetId);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
-                    return Tally.EMPTY;
+                    return new Row(Tally.EMPTY, true);
                 }
-                return new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
+                long digest = rs.getLong("digest");
+                boolean known = !rs.wasNull();
+                return new Row(new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
                         rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
                         dialect.getInstant(rs, "last_arrival"), rs.getLong("records"),
-                        dialect.getInstant(rs, "last_seen"), rs.getLong("digest"));
+                        dialect.getInstant(rs, "last_seen"), digest), known);
             }
         }
     }

@@ -22,9 +22,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class VerifyS3Test {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    private static final Map<String, String> CREDENTIALS = Map.of(
-            "AWS_ACCESS_KEY_ID", S3Server.CREDENTIAL, "AWS_SECRET_ACCESS_KEY", S3Server.CREDENTIAL,
-            "AWS_REGION", "us-east-1");
+    private static final Map<String, String> CREDENTIALS = S3Server.CLIENT_ENVIRONMENT;
     private static final String PREFIX = "s3://landing/batch/2024/";
     private static S3Server s3;
 

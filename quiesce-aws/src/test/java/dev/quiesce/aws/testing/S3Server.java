@@ -82,6 +82,9 @@ public final class S3Server implements AutoCloseable {
 
     /** The access key and secret the server accepts. */
     public static final String CREDENTIAL = "dummy";
+    /** The environment a child process (the {@code quiesce} command) needs to reach this server. */
+    public static final java.util.Map<String, String> CLIENT_ENVIRONMENT = java.util.Map.of(
+            "AWS_ACCESS_KEY_ID", CREDENTIAL, "AWS_SECRET_ACCESS_KEY", CREDENTIAL, "AWS_REGION", "us-east-1");
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Server.class);
     private static final DateTimeFormatter EVENT_TIME =
