@@ -5,7 +5,7 @@ import dev.quiesce.LifecycleEvent;
 import dev.quiesce.Observation;
 import dev.quiesce.ObservationState;
 import dev.quiesce.app.demo.FirehoseStandIn;
-import dev.quiesce.app.source.DirectorySource;
+import dev.quiesce.files.DirectorySource;
 import dev.quiesce.engine.Engine;
 import dev.quiesce.jdbc.SqliteDatabase;
 import dev.quiesce.policy.DelayStrategy;

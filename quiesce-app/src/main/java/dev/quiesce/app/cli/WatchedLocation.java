@@ -2,9 +2,9 @@ package dev.quiesce.app.cli;
 
 import dev.quiesce.Dataset;
 import dev.quiesce.InvalidConfigurationException;
-import dev.quiesce.app.source.DirectorySource;
-import dev.quiesce.aws.s3.S3ListingSource;
-import dev.quiesce.aws.s3.S3Location;
+import dev.quiesce.files.DirectorySource;
+import dev.quiesce.s3.S3ListingSource;
+import dev.quiesce.s3.S3Location;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.Arrival;
 import java.io.IOException;

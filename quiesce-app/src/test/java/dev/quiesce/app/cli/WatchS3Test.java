@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quiesce.aws.testing.S3Server;
+import dev.quiesce.s3.testing.S3Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.aws.testing.ElasticMq;
-import dev.quiesce.aws.testing.S3Server;
+import dev.quiesce.s3.testing.S3Server;
 import dev.quiesce.policy.PolicySpec;
 import java.time.Clock;
 import java.time.Duration;

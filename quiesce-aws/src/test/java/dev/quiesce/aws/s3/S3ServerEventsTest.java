@@ -3,7 +3,7 @@ package dev.quiesce.aws.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiesce.Arrival;
-import dev.quiesce.aws.testing.S3Server;
+import dev.quiesce.s3.testing.S3Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

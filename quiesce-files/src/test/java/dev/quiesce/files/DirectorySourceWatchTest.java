@@ -1,4 +1,4 @@
-package dev.quiesce.app.source;
+package dev.quiesce.files;
 
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
-package dev.quiesce.aws.s3;
+package dev.quiesce.s3;
 
-import dev.quiesce.aws.testing.S3Server;
+import dev.quiesce.s3.testing.S3Server;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.port.contract.ArrivalSourceContract;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.quiesce.aws.testing;
+package dev.quiesce.s3.testing;
 
 import static java.util.Objects.requireNonNull;
 import static org.awaitility.Awaitility.await;

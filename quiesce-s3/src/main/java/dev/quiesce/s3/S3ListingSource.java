@@ -1,4 +1,4 @@
-package dev.quiesce.aws.s3;
+package dev.quiesce.s3;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.quiesce.app.source;
+package dev.quiesce.files;
 
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.port.contract.ArrivalSourceContract;

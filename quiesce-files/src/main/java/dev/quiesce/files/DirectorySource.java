@@ -1,4 +1,4 @@
-package dev.quiesce.app.source;
+package dev.quiesce.files;
 
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;

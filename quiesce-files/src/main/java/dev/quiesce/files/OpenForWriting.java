@@ -1,4 +1,4 @@
-package dev.quiesce.app.source;
+package dev.quiesce.files;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

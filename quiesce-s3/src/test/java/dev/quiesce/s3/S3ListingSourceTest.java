@@ -1,4 +1,4 @@
-package dev.quiesce.aws.s3;
+package dev.quiesce.s3;
 
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.InvalidConfigurationException;
-import dev.quiesce.aws.testing.S3Server;
+import dev.quiesce.s3.testing.S3Server;
 import dev.quiesce.port.contract.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

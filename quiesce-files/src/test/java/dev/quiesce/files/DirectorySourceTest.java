@@ -1,4 +1,4 @@
-package dev.quiesce.app.source;
+package dev.quiesce.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
