@@ -40,6 +40,10 @@ public final class Engine implements AutoCloseable {
     private final Monitor monitor;
     private final OutboxRelay relay;
     private final Router router;
+    private final List<String> notifierNames;
+    private final TallyStore tallies;
+    private final ExpectationStore expectations;
+    private final Listeners listeners = new Listeners();
     private final Object passes = new Object();
     private long passCount;
 
@@ -53,6 +57,47 @@ public final class Engine implements AutoCloseable {
         this.router = new Router(b.datasets);
         this.monitor = new Monitor(b.tallies, router, observer, b.autoStart, b.expectations, b.clock);
         this.relay = new OutboxRelay(b.outbox, b.notifiers, b.backoff, b.deadLetters, b.clock, b.lease);
+        this.observer.listeners(listeners);
+        this.relay.listeners(listeners);
+        b.listeners.forEach(listeners::add);
+        this.notifierNames = b.notifiers.stream().map(Notifier::name).toList();
+        this.tallies = b.tallies;
+        this.expectations = b.expectations;
+    }
+
+    /** The names of this engine's notifiers, in the order they were added. */
+    public List<String> notifierNames() {
+        return notifierNames;
+    }
+
+    /** The observations (runs) this engine writes. */
+    public ObservationStore observations() {
+        return observations;
+    }
+
+    /** The outbox this engine delivers from. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The tallies this engine counts arrivals in. */
+    public TallyStore tallies() {
+        return tallies;
+    }
+
+    /** The producers' declarations this engine reads. */
+    public ExpectationStore expectations() {
+        return expectations;
+    }
+
+    /** Starts telling {@code listener} what the engine does (see {@link EngineListener}). */
+    public void listen(EngineListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops telling {@code listener}. */
+    public void unlisten(EngineListener listener) {
+        listeners.remove(listener);
     }
 
     public static Builder builder() {
@@ -151,6 +196,7 @@ public final class Engine implements AutoCloseable {
         private Scheduler external;
         private ExpectationStore expectations = new InMemoryExpectationStore();
         private Duration blindTimeout = Observer.DEFAULT_BLIND_TIMEOUT;
+        private final List<EngineListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -158,6 +204,22 @@ public final class Engine implements AutoCloseable {
         /** How long a source may stay blind before its runs end BLIND; default 10 min. */
         public Builder blindTimeout(Duration timeout) {
             this.blindTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Hears what the engine does from the start (see {@link Engine#listen}). */
+        public Builder listener(EngineListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Tallies, observations with their outbox, and expectations from one bundle. */
+        public Builder stores(dev.quiesce.Stores stores) {
+            Objects.requireNonNull(stores, "stores");
+            this.tallies = stores.tallies();
+            this.observations = stores.observations();
+            this.outbox = stores.outbox();
+            this.expectations = stores.expectations();
             return this;
         }
 

@@ -53,6 +53,7 @@ public final class Observer {
     private final List<String> notifierNames;
     private final ExpectationStore expectations;
     private final Sight sight = new Sight();
+    private Listeners listeners = new Listeners();
     private volatile Duration blindTimeout = DEFAULT_BLIND_TIMEOUT;
 
     /** How long a source may stay blind before its runs end BLIND, unless {@link #blindTimeout(Duration)} says otherwise. */
@@ -128,6 +129,11 @@ public final class Observer {
      *
      * @throws IllegalArgumentException if not positive
      */
+    /** Who hears this observer's changes (the engine's listeners, shared with its outbox relay). */
+    void listeners(Listeners listeners) {
+        this.listeners = java.util.Objects.requireNonNull(listeners, "listeners");
+    }
+
     public void blindTimeout(Duration timeout) {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("blind timeout must be > 0, was " + timeout);
@@ -141,7 +147,14 @@ public final class Observer {
      */
     public void blind(String datasetId, String reason) {
         Instant now = clock.instant();
-        if (!sight.blind(datasetId, reason, now)) {
+        Optional<Blindness> before = sight.blindness(datasetId);
+        boolean onset = sight.blind(datasetId, reason, now);
+        Optional<Blindness> after = sight.blindness(datasetId);
+        if (!after.equals(before)) {
+            // listeners hear a new reason too: "gone" becoming "behind" is news to whoever shows it
+            after.ifPresent(b -> listeners.each(l -> l.blind(datasetId, b)));
+        }
+        if (!onset) {
             return;
         }
         if (reason.startsWith(Blindness.BEHIND)) {
@@ -163,7 +176,12 @@ public final class Observer {
      * must not make a stable count's checks come faster).
      */
     public void seeing(String datasetId) {
-        if (!sight.seeing(datasetId, clock.instant())) {
+        boolean wasBlind = sight.blindness(datasetId).isPresent();
+        boolean held = sight.seeing(datasetId, clock.instant());
+        if (wasBlind) {
+            listeners.each(l -> l.seeing(datasetId));
+        }
+        if (!held) {
             return;
         }
         LOG.debug("source.seeing dataset={}", datasetId);
@@ -625,6 +643,10 @@ public final class Observer {
         }
         if (!entries.isEmpty()) {
             scheduler.outboxReady();
+        }
+        if (!listeners.isEmpty()) {
+            LifecycleEvent told = event;
+            listeners.each(told != null ? l -> l.transitioned(next, told) : l -> l.checked(next, tally));
         }
         return true;
     }

@@ -29,6 +29,7 @@ public final class OutboxRelay {
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final Duration lease;
+    private Listeners listeners = new Listeners();
 
     /**
      * @param lease how long a claimed entry is withheld from other relays while this one delivers it
@@ -45,6 +46,11 @@ public final class OutboxRelay {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
+    }
+
+    /** Who hears about deliveries (the engine's listeners, shared with its observer). */
+    void listeners(Listeners listeners) {
+        this.listeners = Objects.requireNonNull(listeners, "listeners");
     }
 
     /** Delivers every entry due now; returns how many deliveries succeeded. */
@@ -77,12 +83,14 @@ public final class OutboxRelay {
         }
         if (!notifier.accepts(entry.event())) {
             outbox.delivered(entry);
+            listeners.each(l -> l.delivered(entry));
             LOG.debug("notify.skipped event={} notifier={} reason=not_wanted", entry.event().id(), entry.notifier());
             return false;
         }
         try {
             notifier.deliver(entry.event());
             outbox.delivered(entry);
+            listeners.each(l -> l.delivered(entry));
             if (LOG.isDebugEnabled()) {
                 // guarded: an array and a boxed attempt per delivery otherwise
                 LOG.debug("notify.delivered event={} notifier={} attempt={}", entry.event().id(), entry.notifier(), attempt);
@@ -100,12 +108,14 @@ public final class OutboxRelay {
             deadLetters.bury(new OutboxEntry(entry.event(), entry.notifier(), OutboxEntry.Status.DEAD, attempt,
                     entry.nextAttemptAt(), error), error);
             outbox.dead(entry.key(), attempt, error);
+            listeners.each(l -> l.deadLettered(entry, attempt, error));
             LOG.error("notify.dead event={} notifier={} attempts={} error=\"{}\" action=\"kept as a dead letter; deliver it by hand or replay it\"",
                     entry.event().id(), entry.notifier(), attempt, error);
             return;
         }
         Instant retryAt = clock.instant().plus(backoff.delayAfter(attempt));
         outbox.retryLater(entry.key(), attempt, retryAt, error);
+        listeners.each(l -> l.retrying(entry, attempt, error, retryAt));
         LOG.warn("notify.failed event={} notifier={} attempt={} nextAttemptAt={} error=\"{}\"",
                 entry.event().id(), entry.notifier(), attempt, retryAt, error);
     }

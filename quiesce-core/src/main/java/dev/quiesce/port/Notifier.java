@@ -29,4 +29,33 @@ public interface Notifier {
      *     should be retried
      */
     void deliver(LifecycleEvent event);
+
+    /**
+     * A notifier from a function, for code that embeds quiesce: {@code Notifier.of("log", e -> log.info(...))}.
+     * It wants the events {@link #accepts} wants by default; what {@code delivery} throws is a failed delivery
+     * and is retried.
+     */
+    static Notifier of(String name, java.util.function.Consumer<LifecycleEvent> delivery) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(delivery, "delivery");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a notifier's name must not be blank");
+        }
+        return new Notifier() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void deliver(LifecycleEvent event) {
+                delivery.accept(event);
+            }
+
+            @Override
+            public String toString() {
+                return "Notifier[" + name + "]";
+            }
+        };
+    }
 }

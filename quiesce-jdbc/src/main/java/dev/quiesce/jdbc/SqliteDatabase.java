@@ -1,5 +1,6 @@
 package dev.quiesce.jdbc;
 
+import dev.quiesce.Stores;
 import dev.quiesce.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ import org.sqlite.SQLiteConfig;
  * <p>Each store has its own connection, so recording arrivals or declarations does not wait for an
  * observation check to finish reading. Thread-safe. Closing closes every store.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements Stores {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
 
@@ -124,6 +125,26 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** The producers' declarations on this file; the same instance on every call. */
     public JdbcExpectationStore expectationStore() {
+        return expectationStore;
+    }
+
+    @Override
+    public JdbcTallyStore tallies() {
+        return tallyStore;
+    }
+
+    @Override
+    public JdbcObservationStore observations() {
+        return observationStore;
+    }
+
+    @Override
+    public JdbcObservationStore outbox() {
+        return observationStore;
+    }
+
+    @Override
+    public JdbcExpectationStore expectations() {
         return expectationStore;
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -243,6 +244,30 @@ public final class S3ListingSource implements ArrivalSource {
     }
 
     /** One line for a failure: the SDK's message without its request ids, or the exception's name. */
+    /**
+     * What a client-side failure of a listing means, in one line without the SDK's chain: no credentials (a
+     * configuration error) or an endpoint that cannot be reached (worth retrying later). Later passes turn
+     * either into blindness; a first pass that cannot list at all ends the command with it.
+     */
+    static RuntimeException setupFailure(SdkClientException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("Unable to load credentials") || m.contains("credentials")) {
+            return new InvalidConfigurationException("no AWS credentials found: set AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (for S3-compatible stores too)", e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
+                return new dev.quiesce.SourceUnreachableException("cannot reach the S3 endpoint: "
+                        + t.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                                .toLowerCase(java.util.Locale.ROOT)
+                        + (t.getMessage() != null ? " (" + t.getMessage() + ")" : "")
+                        + "; check --endpoint-url and the network", e);
+            }
+        }
+        return e;
+    }
+
     private static String briefly(RuntimeException e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
@@ -336,6 +361,8 @@ public final class S3ListingSource implements ArrivalSource {
                             + " credentials", e);
                 }
                 throw e;
+            } catch (SdkClientException e) {
+                throw setupFailure(e);
             }
             listing.pages++;
             for (S3Object o : page.contents()) {

@@ -27,7 +27,7 @@ final class BlindReport {
         this.err = err;
     }
 
-    void update(Observation o, Optional<Blindness> sight) {
+    synchronized void update(String observationId, String datasetId, Optional<Blindness> sight) {
         // being behind (a long pass, files still being written) is routine: the progress line shows it
         Optional<Blindness> blind = sight.filter(b -> !b.behind());
         String reason = blind.map(Blindness::reason).orElse(null);
@@ -39,8 +39,8 @@ final class BlindReport {
         if (json != null) {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("type", reason != null ? "BLIND" : "SEEING");
-            m.put("observation", o.id());
-            m.put("dataset", o.datasetId());
+            m.put("observation", observationId);
+            m.put("dataset", datasetId);
             blind.ifPresent(b -> {
                 m.put("reason", b.reason());
                 m.put("since", b.since().toString());

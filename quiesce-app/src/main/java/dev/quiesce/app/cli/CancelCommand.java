@@ -7,6 +7,7 @@ import dev.quiesce.jdbc.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.quiesce.Quiesce;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,14 +49,16 @@ public final class CancelCommand implements Callable<Integer> {
         if (!Files.isRegularFile(state)) {
             throw new InvalidConfigurationException("state file " + state + " does not exist");
         }
-        String observationId = id != null ? id : "watch:" + dir.toAbsolutePath().normalize();
+        String base = id != null ? id : "watch:" + dir.toAbsolutePath().normalize();
         try (SqliteDatabase db = SqliteDatabase.open(state);
              Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore())
                      .drivenExternally().build()) {
-            Optional<Observation> found = db.observationStore().find(observationId);
+            // a recurring watch's runs are base, base#2, ...: the one to cancel is the latest
+            Optional<Observation> found = Quiesce.latestRun(db.observationStore(), base);
             if (found.isEmpty()) {
-                throw new InvalidConfigurationException("no observation '" + observationId + "' in " + state);
+                throw new InvalidConfigurationException("no observation '" + base + "' in " + state);
             }
+            String observationId = found.get().id();
             if (engine.observer().cancel(observationId, reason)) {
                 spec.commandLine().getOut().println("cancelled " + observationId);
                 return 0;

@@ -7,6 +7,9 @@ import dev.quiesce.jdbc.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import dev.quiesce.Observation;
+import dev.quiesce.Quiesce;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Parameters;
         description = {"Declare a producer open, or closed with what it sent, for a 'quiesce watch --state FILE'.",
             "Example: quiesce expect close /data/landing --state s.db --producer p1 --objects 12 --bytes 48213"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:declared (or already declared)", "64:bad usage"})
+        exitCodeList = {"0:declared (or already declared)", "1:the watch's run has already ended: the declaration would"
+            + " count for nothing", "64:bad usage"})
 public final class ExpectCommand implements Callable<Integer> {
 
     /** What the producer declares. */
@@ -39,6 +43,10 @@ public final class ExpectCommand implements Callable<Integer> {
 
     @Option(names = "--state", paramLabel = "FILE", required = true, description = "The watch's state file.")
     private Path state;
+
+    @Option(names = "--id", paramLabel = "NAME",
+            description = "The watch's observation id, if it was given one. Default: watch:<DIR or s3://...>.")
+    private String id;
 
     @Option(names = "--producer", paramLabel = "ID", required = true, description = "Who declares.")
     private String producer;
@@ -69,10 +77,22 @@ public final class ExpectCommand implements Callable<Integer> {
         try (SqliteDatabase db = SqliteDatabase.open(state);
              Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore())
                      .expectations(db.expectationStore()).drivenExternally().build()) {
+            // a recurring watch's later runs count datasets of their own: declare into the latest run's
+            String runId = id != null ? id : "watch:" + where.name();
+            Optional<Observation> latest = Quiesce.latestRun(db.observationStore(), runId);
+            if (latest.isPresent() && !latest.get().state().open()) {
+                Observation o = latest.get();
+                spec.commandLine().getErr().println("quiesce: " + o.id() + " has already ended ("
+                        + o.state().name().toLowerCase(java.util.Locale.ROOT) + "): this declaration would count for"
+                        + " nothing. Start the next 'quiesce watch " + location + " --state " + state
+                        + "' first, then declare.");
+                return 1;
+            }
+            String datasetId = latest.map(Observation::datasetId).orElse(where.dataset().id());
             if (action == Action.open) {
-                engine.monitor().opened(where.dataset().id(), producer);
+                engine.monitor().opened(datasetId, producer);
             } else {
-                engine.monitor().closed(where.dataset().id(), producer, new Sent(orUnknown(records), orUnknown(bytes),
+                engine.monitor().closed(datasetId, producer, new Sent(orUnknown(records), orUnknown(bytes),
                         orUnknown(objects)));
             }
         }

@@ -23,9 +23,9 @@ public final class GuardOptions {
             description = "Accept a quiet window shorter than --buffer-interval.")
     boolean allowShortWindow;
 
-    @Option(names = "--deletes", paramLabel = "allow|fail", defaultValue = "allow",
-            description = "A removal inside the dataset: allow (counts as activity) or fail (ends the run, exit 6,"
-                    + " naming the key). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--deletes", paramLabel = "allow|fail",
+            description = "A removal inside the dataset: allow (counts as activity) or fail (ends the run, exit 7,"
+                    + " naming the key). Default: allow.")
     String deletes;
 
     @Option(names = "--overdue", paramLabel = "D", converter = DurationConverter.class,
@@ -33,12 +33,24 @@ public final class GuardOptions {
                     + " known, and keep waiting. Must be shorter than --deadline.")
     Duration overdue;
 
-    /** {@code g} with these options applied. */
+    /** {@code g} with the options given applied over it; what was not given stays as {@code g} has it. */
     Guards applyTo(Guards g) {
-        if (allowShortWindow && bufferInterval == null) {
+        if (allowShortWindow && bufferInterval == null && g.buffer() == null) {
             throw new InvalidConfigurationException("--allow-short-window needs --buffer-interval");
         }
-        return g.withBuffer(bufferInterval).withAllowShortWindow(allowShortWindow)
-                .withDeletes(PolicySpec.parseDeletes(deletes)).withOverdue(overdue);
+        Guards out = g;
+        if (bufferInterval != null) {
+            out = out.withBuffer(bufferInterval);
+        }
+        if (allowShortWindow) {
+            out = out.withAllowShortWindow(true);
+        }
+        if (deletes != null) {
+            out = out.withDeletes(PolicySpec.parseDeletes(deletes));
+        }
+        if (overdue != null) {
+            out = out.withOverdue(overdue);
+        }
+        return out;
     }
 }

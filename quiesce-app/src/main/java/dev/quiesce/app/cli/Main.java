@@ -59,6 +59,10 @@ public final class Main implements Runnable {
             err.println("quiesce: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (e instanceof dev.quiesce.SourceUnreachableException) {
+            err.println("quiesce: " + e.getMessage());
+            return ExitCodes.DOWNSTREAM_UNREACHABLE;
+        }
         if (e instanceof QuiesceException) {
             // a store or delivery failure with a message of its own: say it plainly
             err.println("quiesce: " + e.getMessage());

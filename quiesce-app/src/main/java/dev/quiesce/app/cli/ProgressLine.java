@@ -44,6 +44,19 @@ final class ProgressLine {
         }
     }
 
+    /** Whether the line is drawn at all (only on a terminal). */
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Ends the line where it is, so what is printed next starts on a line of its own. */
+    void interrupted() {
+        if (enabled && !last.isEmpty()) {
+            out.println();
+            out.flush();
+        }
+    }
+
     void finish(Observation o, Tally t) {
         if (!enabled) {
             return;

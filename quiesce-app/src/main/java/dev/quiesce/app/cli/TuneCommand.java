@@ -111,9 +111,25 @@ public final class TuneCommand implements Callable<Integer> {
                         .append(" settings tried avoided false completions | – | – | – | – |\n");
             }
         }
+        List<String> pasteable = new ArrayList<>();
+        for (Map.Entry<String, List<String>> family : grid.entrySet()) {
+            family.getValue().stream().map(p -> report.row(w.name(), p)).flatMap(Optional::stream)
+                    .filter(r -> r.falseCompletions() == 0 && r.unfinished() == 0 && r.p50() >= 0)
+                    .min((a, b) -> Long.compare(a.p50(), b.p50()))
+                    .ifPresent(r -> pasteable.add(watchLine(r.policy())));
+        }
+        if (!pasteable.isEmpty()) {
+            out.append("\nTo use one, paste its line (DIR is your directory or s3://bucket/prefix):\n\n");
+            pasteable.forEach(l -> out.append("  ").append(l).append('\n'));
+        }
         spec.commandLine().getOut().print(out);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The watch command that runs with {@code policy}, quoted for a POSIX shell. */
+    static String watchLine(String policy) {
+        return "quiesce watch DIR --policy '" + policy.replace("'", "'\\''") + "'";
     }
 
     private static String s(long ms) {

@@ -1,6 +1,15 @@
 package dev.quiesce.app.cli;
 
-import dev.quiesce.Blindness;
+import dev.quiesce.Durations;
+import dev.quiesce.MissingNotifierException;
+import dev.quiesce.Outcome;
+import dev.quiesce.Quiesce;
+import dev.quiesce.Tally;
+import dev.quiesce.Watch;
+import java.io.PrintWriter;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import dev.quiesce.Dataset;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.Observation;
@@ -9,8 +18,6 @@ import dev.quiesce.notify.FileDeadLetters;
 import dev.quiesce.notify.JsonLinesNotifier;
 import dev.quiesce.notify.WebhookNotifier;
 import dev.quiesce.engine.Backoff;
-import dev.quiesce.engine.Engine;
-import dev.quiesce.jdbc.JdbcObservationStore;
 import dev.quiesce.jdbc.SqliteDatabase;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.Adaptive;
@@ -21,20 +28,15 @@ import dev.quiesce.policy.InactivityPeriod;
 import dev.quiesce.policy.Policy;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.policy.StableCount;
-import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.OutboxEntry;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -57,11 +59,15 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {
             "0:complete", "3:timed out", "4:incomplete (less landed than declared)", "5:cancelled",
             "6:source blind for --blind-timeout",
-            "7:deleted (--deletes fail)", "64:bad usage", "70:internal error",
-            "75:downstream unreachable after retries"})
+            "7:deleted (--deletes fail)",
+            "64:bad usage: options, policy, --state, manifest; S3 credentials or bucket; a notifier owed events"
+                    + " is missing",
+            "70:internal error",
+            "75:unreachable: a notification undelivered after retries (see --dead-letters), or the S3 endpoint",
+            "130:interrupted (Ctrl-C); resume with the same --state"})
 public final class WatchCommand implements Callable<Integer> {
 
-    /** The policies {@code --policy} accepts. */
+    /** The policy names {@code --policy} accepts alone, set by the shortcut options. */
     enum PolicyName { stable, inactivity, adaptive, expected }
 
     /** The delay strategies {@code --delay-strategy} accepts. */
@@ -74,11 +80,16 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Directory tree to watch, or an S3 prefix (listed with ListObjectsV2).")
     private String location;
 
-    @Option(names = "--policy", paramLabel = "NAME",
-            description = "stable (tally unchanged for --window checks), inactivity (no arrival for --inactivity)"
-                    + ", adaptive (silence improbable given the gaps seen) or expected (producers declare what they"
-                    + " sent). Default: stable, or expected with --expect-producers.")
-    private PolicyName policy;
+    @Option(names = "--policy", paramLabel = "SPEC",
+            description = {"A whole policy spec, as tune prints it: 'stable window=3 delay=constant:30s',"
+                    + " 'inactivity period=90s', 'adaptive threshold=3.0 hint=1m', 'expected producers=3' (guards such as"
+                    + " deadline=2h may follow). Or just the name, set by the shortcut options below:"
+                    + " stable (tally unchanged for --window checks), inactivity (no arrival for --inactivity),"
+                    + " adaptive (silence improbable given the gaps seen) or expected (producers declare what they"
+                    + " sent).",
+                "Default: stable; inactivity with --inactivity, adaptive with --phi-threshold or --gap-model,"
+                    + " expected with --expect-producers or --expect-unit."})
+    private String policy;
 
     @Option(names = "--phi-threshold", paramLabel = "X",
             description = "adaptive: phi at which silence means done. Default: 8.")
@@ -139,6 +150,11 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Give up (exit 3) if nothing arrives this long after the start.")
     private Duration firstArrivalTimeout;
 
+    @Option(names = "--lateness", paramLabel = "D", converter = DurationConverter.class,
+            description = "After completing, keep watching this long and report data that still lands as LATE"
+                    + " events (the exit waits for it).")
+    private Duration lateness;
+
     @Option(names = "--include", paramLabel = "GLOB", description = "Count only files matching (repeatable). Default: all.")
     private List<String> includes = new ArrayList<>();
 
@@ -184,8 +200,19 @@ public final class WatchCommand implements Callable<Integer> {
     private Path deadLetters;
 
     @Option(names = "--state", paramLabel = "FILE",
-            description = "SQLite state file; rerun with the same file to resume after a crash. Default: a temporary file.")
+            description = "SQLite state file. Rerun with the same file to resume an open run after a crash or"
+                    + " Ctrl-C; once a run has ended, the next invocation starts the next run (ID#2, ID#3, ...)."
+                    + " Default: a temporary file, removed at exit.")
     private Path state;
+
+    @Option(names = "--resume-only",
+            description = "Resume the latest run of the id, or report how it ended (its exit code); never start a"
+                    + " new one.")
+    private boolean resumeOnly;
+
+    @Option(names = "--keep-state",
+            description = "Keep the temporary state file at exit (its path is printed) instead of removing it.")
+    private boolean keepState;
 
     @Option(names = "--id", paramLabel = "NAME",
             description = "Observation id. Default: watch:<absolute DIR> or watch:s3://BUCKET/PREFIX.")
@@ -207,7 +234,10 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print lifecycle events as JSON lines on stdout.")
     private boolean json;
 
-    @Option(names = "--verbose", description = "Log engine events (INFO) on stderr.")
+    @Option(names = "--quiet", description = "No summary line, no notes on stderr; errors only.")
+    private boolean quiet;
+
+    @Option(names = "--verbose", description = "One line per check on stderr, and the engine's log (INFO).")
     private boolean verbose;
 
     @Override
@@ -215,104 +245,173 @@ public final class WatchCommand implements Callable<Integer> {
         PolicySpec policySpec = policySpec();
         validateNotifyOptions();
         certificate.validate();
+        if (quiet && verbose) {
+            throw new InvalidConfigurationException("--quiet and --verbose contradict each other: give one");
+        }
         boolean countRecords = policySpec.policy() instanceof ExpectedTotals
                 && ((ExpectedTotals) policySpec.policy()).unit() == Sent.Unit.RECORDS;
         if (blindTimeout.isZero() || blindTimeout.isNegative()) {
             throw new InvalidConfigurationException("--blind-timeout must be > 0, was " + blindTimeout);
         }
+        if (keepState && state != null) {
+            throw new InvalidConfigurationException("--keep-state keeps the temporary state; a --state FILE is kept anyway");
+        }
+        PrintWriter err = spec.commandLine().getErr();
         WatchedLocation watched = WatchedLocation.open(location, includes, excludes, rescan, s3.endpoint, s3.region,
                 countRecords, settle);
-        ArrivalSource source = watched.source();
         List<Notifier> notifiers = notifiers();
-        Path stateFile = state != null ? state : temporaryStateFile();
+        StateFile stateFile = StateFile.of(state, keepState);
+        boolean terminal = System.console() != null;
+        ProgressLine progress = ProgressLine.forTerminal(terminal, System.err);
+        // armed before anything is written: a Ctrl-C from here on says how to resume and leaves no temporary state
+        Interruption interruption = new Interruption(progress, stateFile, err);
+        interruption.arm();
         Path deadLetterFile = deadLetters != null ? deadLetters
                 : state != null ? Path.of(state + ".dead-letters.jsonl") : Path.of("quiesce-dead-letters.jsonl");
         String observationId = id != null ? id : "watch:" + watched.name();
-        Dataset dataset = watched.dataset();
 
-        try (SqliteDatabase db = SqliteDatabase.open(stateFile)) {
-            JdbcObservationStore store = db.observationStore();
-            Engine.Builder builder = Engine.builder()
-                    .tallies(db.tallyStore())
-                    .store(store)
+        try (SqliteDatabase db = stateFile.open()) {
+            Quiesce.Builder qb = Quiesce.builder()
+                    .stores(db)
+                    .source(watched.source(), monitor -> new DeclaringSink(watched, manifestDirectory, monitor, err))
+                    .dataset(watched.dataset())
+                    .policy(policySpec)
                     .clock(Clock.systemUTC())
-                    .dataset(dataset)
                     .backoff(new Backoff(notifyBackoff, 2.0, max(notifyBackoff, Duration.ofMinutes(1)), attempts))
                     .deadLetters(new FileDeadLetters(deadLetterFile))
-                    .expectations(db.expectationStore())
                     .maxIdle(Duration.ofMillis(200))
                     .blindTimeout(blindTimeout);
-            notifiers.forEach(builder::notifier);
-            try (Engine engine = builder.build()) {
-                Observation started = engine.observer().start(observationId, dataset.id(), policySpec);
-                if (!started.spec().equals(policySpec)) {
-                    spec.commandLine().getErr().println("quiesce: resuming " + observationId
-                            + " with the policy it started with: " + started.spec().text());
+            if (resumeOnly) {
+                qb.resumeOnly();
+            }
+            notifiers.forEach(qb::notifier);
+            Watch watch;
+            try {
+                watch = qb.start(observationId);
+            } catch (MissingNotifierException e) {
+                String options = e.notifiers().stream().map(WatchCommand::optionFor).collect(Collectors.joining(" and "));
+                throw new InvalidConfigurationException("run " + e.runId() + " has events to deliver to " + options
+                        + ", which this command line does not give: add " + options
+                        + " (the same receiver as before) to deliver them", e);
+            }
+            try (watch) {
+                announce(watch, policySpec, err);
+                BlindReport blindReport = new BlindReport(json ? System.out : null, err);
+                watch.onSight(sight -> blindReport.update(watch.id(), watch.dataset().id(), sight));
+                // the first pass ran before the listener was there: what it found is reported now
+                blindReport.update(watch.id(), watch.dataset().id(), watch.blindness());
+                if (verbose) {
+                    watch.onCheck((o, t) -> {
+                        err.println(checkLine(o, t));
+                        err.flush();
+                    });
                 }
-                // the source's first pass runs here, before any check: a check in the middle of it would
-                // judge data that has been there all along by the part of it counted so far
-                source.start(new DeclaringSink(watched, manifestDirectory, engine.monitor(),
-                        spec.commandLine().getErr()));
-                engine.start();
-                try {
-                    Set<String> ours = notifiers.stream().map(Notifier::name).collect(Collectors.toSet());
-                    int exit = awaitEnd(engine, store, db, observationId, ours, deadLetterFile);
-                    certificate.writeIfComplete(db, observationId, watched, includes, excludes, manifestDirectory,
-                            spec.commandLine().getErr());
-                    return exit;
-                } finally {
-                    source.close();
+                Outcome outcome = awaitEnd(watch, progress);
+                interruption.disarm();
+                progress.finish(outcome.run(), outcome.tally());
+                if (!terminal && !quiet) {
+                    err.println(summaryLine(outcome));
+                    err.flush();
                 }
+                certificate.writeIfComplete(db, watch.id(), watched, includes, excludes, manifestDirectory, err);
+                if (!outcome.delivered()) {
+                    for (OutboxEntry e : outcome.undelivered()) {
+                        err.println("quiesce: could not deliver " + e.event().id() + " to " + e.notifier() + " after "
+                                + e.attempts() + " attempts: " + e.lastError() + "; the event is in "
+                                + deadLetterFile.toAbsolutePath() + " (quiesce notify --replay FILE redelivers it)");
+                    }
+                    return ExitCodes.DOWNSTREAM_UNREACHABLE;
+                }
+                return ExitCodes.of(outcome.state());
             }
         } finally {
-            if (state == null) {
-                deleteTemporaryState(stateFile);
+            interruption.disarm();
+            if (keepState && !quiet) {
+                err.println("quiesce: the state is kept in " + stateFile.path() + " (resume or rerun with --state "
+                        + stateFile.path() + ")");
+                err.flush();
             }
+            stateFile.removeIfTemporary();
         }
+    }
+
+    /** Says on stderr which run this is, when that is news: a new run of a recurring id, or a resumed one. */
+    private void announce(Watch watch, PolicySpec asked, PrintWriter err) {
+        if (quiet) {
+            return;
+        }
+        if (watch.previous().isPresent()) {
+            Observation before = watch.previous().get();
+            err.println("quiesce: " + before.id() + " ended " + before.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + "; this is run " + watch.number() + ": " + watch.id() + " (--resume-only reports the last run instead)");
+        } else if (watch.resumed()) {
+            Observation o = watch.observation();
+            err.println("quiesce: resuming " + watch.id() + " (" + o.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (o.spec().equals(asked) ? "" : ", with the policy it started with: " + o.spec().text()) + ")");
+        }
+        err.flush();
     }
 
     /**
-     * Waits for the observation to end and for this run's notifiers to finish with its events (entries
-     * for notifiers of another run on the same state file do not hold the exit).
+     * Waits for the run's completion future. On a terminal the live line is redrawn meanwhile (its countdown
+     * moves with time, its counts with the tally); elsewhere nothing is read until the end.
      */
-    private int awaitEnd(Engine engine, JdbcObservationStore store, SqliteDatabase db, String observationId,
-                         Set<String> ours, Path deadLetterFile) throws InterruptedException {
-        ProgressLine progress = ProgressLine.forTerminal(System.console() != null, System.err);
-        BlindReport blindReport = new BlindReport(json ? System.out : null, spec.commandLine().getErr());
+    private static Outcome awaitEnd(Watch watch, ProgressLine progress) throws InterruptedException, ExecutionException {
+        if (!progress.enabled()) {
+            return watch.completion().get();
+        }
         while (true) {
-            long passes = engine.passesEnded();
-            Observation o = store.find(observationId).orElseThrow();
-            Optional<Blindness> blind = engine.observer().blindness(o.datasetId());
-            blindReport.update(o, blind);
-            progress.show(o, db.tallyStore().tally(o.datasetId()), blind);
-            if (!o.state().open()) {
-                List<OutboxEntry> entries = store.entriesOf(observationId).stream()
-                        .filter(e -> ours.contains(e.notifier())).toList();
-                if (entries.stream().noneMatch(e -> e.status() == OutboxEntry.Status.PENDING)) {
-                    progress.finish(o, db.tallyStore().tally(o.datasetId()));
-                    List<OutboxEntry> dead = entries.stream()
-                            .filter(e -> e.status() == OutboxEntry.Status.DEAD).toList();
-                    if (!dead.isEmpty()) {
-                        for (OutboxEntry e : dead) {
-                            spec.commandLine().getErr().println("quiesce: could not deliver " + e.event().id()
-                                    + " to " + e.notifier() + " after " + e.attempts() + " attempts: " + e.lastError()
-                                    + "; the event is in " + deadLetterFile.toAbsolutePath());
-                        }
-                        return ExitCodes.DOWNSTREAM_UNREACHABLE;
-                    }
-                    return ExitCodes.of(o.state());
-                }
+            try {
+                return watch.completion().get(250, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                progress.show(watch.observation(), watch.tally(), watch.blindness());
             }
-            // woken by the engine's next pass; the timeout keeps the progress line moving
-            engine.awaitPassAfter(passes, Duration.ofMillis(100));
         }
     }
 
+    // TODO(wip-line): replaced by SummaryLine and CheckLine
+    private static String summaryLine(Outcome o) {
+        Tally t = o.tally();
+        String after = t.lastActivity() != null && o.run().finishedAt() != null
+                ? " | " + Durations.format(Duration.between(t.lastActivity(), o.run().finishedAt()).withNanos(0))
+                        + " after the last arrival" : "";
+        return "quiesce: " + o.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " | "
+                + t.objects() + (t.objects() == 1 ? " object, " : " objects, ") + t.bytes() + " bytes" + after
+                + " | " + o.run().reason();
+    }
+
+    private static String checkLine(Observation o, Tally t) {
+        return "quiesce: check " + o.progress().checks() + " | " + o.state() + " | " + t.objects() + " objects";
+    }
+
+    /** The option that configures a notifier of this name, for messages that ask for it. */
+    static String optionFor(String notifier) {
+        switch (notifier) {
+            case "webhook": return "--notify-webhook URL";
+            case "command": return "--notify-command CMD";
+            case "stdout": return "--json";
+            default: return "the notifier '" + notifier + "'";
+        }
+    }
+
+    /** Options that set one policy's parameters: shortcuts for a spec given by name. */
+    private static final List<String> POLICY_SHORTCUTS = List.of("--window", "--delay", "--delay-strategy",
+            "--backoff-factor", "--backoff-max", "--inactivity", "--phi-threshold", "--gap-model", "--expect-producers",
+            "--expect-unit");
+
     PolicySpec policySpec() {
+        PolicyName named = policyName();
+        if (policy != null && named == null) {
+            return wholeSpec();
+        }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         List<String> stableOnly = List.of("--window", "--delay", "--delay-strategy", "--backoff-factor", "--backoff-max");
         Policy p;
-        PolicyName chosen = policy != null ? policy : expectProducers != null ? PolicyName.expected : PolicyName.stable;
+        PolicyName chosen = named != null ? named
+                : expectProducers != null || expectUnit != null ? PolicyName.expected
+                : inactivity != null ? PolicyName.inactivity
+                : phiThreshold != null || gapModel != null ? PolicyName.adaptive
+                : PolicyName.stable;
         if (chosen != PolicyName.expected && (expectProducers != null || expectUnit != null)) {
             throw new InvalidConfigurationException("--expect-producers and --expect-unit apply to --policy expected only");
         }
@@ -320,13 +419,19 @@ public final class WatchCommand implements Callable<Integer> {
             throw new InvalidConfigurationException(
                     "--phi-threshold and --gap-model apply to --policy adaptive only");
         }
-        if (chosen == PolicyName.adaptive) {
-            for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
-                    .toList()) {
+        if (chosen != PolicyName.inactivity && inactivity != null) {
+            throw new InvalidConfigurationException("--inactivity applies to --policy inactivity only");
+        }
+        if (chosen != PolicyName.stable) {
+            for (String o : stableOnly) {
                 if (parsed.hasMatchedOption(o)) {
-                    throw new InvalidConfigurationException(o + " does not apply to --policy adaptive");
+                    throw new InvalidConfigurationException(o + " applies to --policy stable only"
+                            + (chosen == PolicyName.inactivity ? "; with --policy inactivity set the quiet period with"
+                                    + " --inactivity" : ""));
                 }
             }
+        }
+        if (chosen == PolicyName.adaptive) {
             Adaptive.Builder b = Adaptive.builder();
             if (phiThreshold != null) {
                 b.threshold(phiThreshold);
@@ -339,12 +444,6 @@ public final class WatchCommand implements Callable<Integer> {
             }
             p = b.build();
         } else if (chosen == PolicyName.expected) {
-            for (String o : java.util.stream.Stream.concat(stableOnly.stream(), java.util.stream.Stream.of("--inactivity"))
-                    .toList()) {
-                if (parsed.hasMatchedOption(o)) {
-                    throw new InvalidConfigurationException(o + " does not apply to --policy expected");
-                }
-            }
             Sent.Unit unit;
             try {
                 unit = Sent.Unit.valueOf((expectUnit != null ? expectUnit : "objects").toUpperCase(java.util.Locale.ROOT));
@@ -357,17 +456,8 @@ public final class WatchCommand implements Callable<Integer> {
             }
             p = ExpectedTotals.of(unit, expectProducers != null ? expectProducers : 0, ExpectedTotals.DEFAULT_POLL);
         } else if (chosen == PolicyName.inactivity) {
-            for (String o : stableOnly) {
-                if (parsed.hasMatchedOption(o)) {
-                    throw new InvalidConfigurationException(o + " applies to --policy stable only; "
-                            + "with --policy inactivity set the quiet period with --inactivity");
-                }
-            }
             p = InactivityPeriod.of(inactivity != null ? inactivity : Duration.ofMinutes(5));
         } else {
-            if (inactivity != null) {
-                throw new InvalidConfigurationException("--inactivity applies to --policy inactivity only");
-            }
             StrategyName s = strategy != null ? strategy : StrategyName.constant;
             if ((backoffFactor != null || backoffMax != null) && s != StrategyName.backoff) {
                 throw new InvalidConfigurationException("--backoff-factor and --backoff-max need --delay-strategy backoff");
@@ -385,8 +475,53 @@ public final class WatchCommand implements Callable<Integer> {
             }
             p = StableCount.builder().window(window != null ? window : StableCount.DEFAULT_WINDOW).delay(ds).build();
         }
-        Guards g = guardOptions.applyTo(new Guards(minObjects != null ? minObjects : 0, deadline, firstArrivalTimeout));
-        return new PolicySpec(p, g);
+        return new PolicySpec(p, guards(Guards.NONE));
+    }
+
+    /** {@code --policy} as a name alone, or null when it is a whole spec (or absent). */
+    private PolicyName policyName() {
+        if (policy == null) {
+            return null;
+        }
+        try {
+            return PolicyName.valueOf(policy.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code --policy} as a whole spec; the guard options may add to it or override its guards. */
+    private PolicySpec wholeSpec() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (String o : POLICY_SHORTCUTS) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new InvalidConfigurationException(o + " does not combine with a whole --policy spec ('" + policy
+                        + "'): write the setting into the spec, or give --policy the name alone");
+            }
+        }
+        PolicySpec parsedSpec = PolicySpec.parse(policy);
+        return new PolicySpec(parsedSpec.policy(), guards(parsedSpec.guards()));
+    }
+
+    /** {@code g} with the guard options given on the command line applied over it. */
+    private Guards guards(Guards g) {
+        Guards out = g;
+        if (minObjects != null) {
+            out = out.withMinObjects(minObjects);
+        }
+        if (deadline != null) {
+            out = out.withDeadline(deadline);
+        }
+        if (firstArrivalTimeout != null) {
+            out = out.withFirstArrivalTimeout(firstArrivalTimeout);
+        }
+        if (lateness != null) {
+            if (lateness.isZero() || lateness.isNegative()) {
+                throw new InvalidConfigurationException("--lateness must be > 0, was " + lateness);
+            }
+            out = out.withLateness(lateness);
+        }
+        return guardOptions.applyTo(out);
     }
 
     private void validateNotifyOptions() {
@@ -430,20 +565,5 @@ public final class WatchCommand implements Callable<Integer> {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    private static Path temporaryStateFile() throws IOException {
-        return Files.createTempDirectory("quiesce-").resolve("state.db");
-    }
-
-    private static void deleteTemporaryState(Path stateFile) {
-        try {
-            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(Path.of(stateFile + suffix));
-            }
-            Files.deleteIfExists(stateFile.getParent());
-        } catch (IOException e) {
-            // a leftover temporary file is harmless; the exit code must not change because of it
-        }
     }
 }

@@ -90,6 +90,21 @@ final class QuiesceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGINT, as Ctrl-C on a terminal does. */
+    void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -INT " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Kills the JVM the hard way, as a crash or {@code kill -9} would. */
     void kill() {
         process.destroyForcibly();

@@ -60,6 +60,36 @@ class WatchS3Test {
                 "--endpoint-url", s3.endpoint().toString())) {
             assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.USAGE);
             assertThat(q.stderr()).startsWith("quiesce: ").contains("no-such-bucket");
+            assertThat(q.stderr().lines().toList()).as("one line, once").hasSize(1);
+        }
+    }
+
+    @Test
+    void noCredentialsIsOneLineOfBadUsage() {
+        Map<String, String> none = Map.of("AWS_ACCESS_KEY_ID", "", "AWS_SECRET_ACCESS_KEY", "", "AWS_REGION", "us-east-1",
+                "AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("none").toString(), "AWS_CONFIG_FILE",
+                tmp.resolve("none").toString(), "AWS_EC2_METADATA_DISABLED", "true", "AWS_PROFILE", "none");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, none, "watch", "s3://landing/events/",
+                "--endpoint-url", s3.endpoint().toString())) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.USAGE);
+            assertThat(q.stderr().lines().toList()).as(q.stderr()).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).startsWith("quiesce: no AWS credentials found")
+                            .doesNotContain("Exception").doesNotContain("software.amazon"));
+        }
+    }
+
+    @Test
+    void anEndpointThatCannotBeReachedIsOneLineAndExit75() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, CREDENTIALS, "watch", "s3://landing/events/",
+                "--endpoint-url", "http://127.0.0.1:" + closed)) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.DOWNSTREAM_UNREACHABLE);
+            assertThat(q.stderr().lines().toList()).as(q.stderr()).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).startsWith("quiesce: cannot reach the S3 endpoint")
+                            .doesNotContain("software.amazon"));
         }
     }
 
