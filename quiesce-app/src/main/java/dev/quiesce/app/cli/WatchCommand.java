@@ -305,6 +305,10 @@ public final class WatchCommand implements Callable<Integer> {
                         err.println(checkLine(o, t));
                         err.flush();
                     });
+                    watch.onEvent(e -> {
+                        err.println("quiesce: " + e.type() + " | " + e.reason());
+                        err.flush();
+                    });
                 }
                 Outcome outcome = awaitEnd(watch, progress);
                 interruption.disarm();
