@@ -6,7 +6,8 @@ import dev.quiesce.Observation;
 import dev.quiesce.ObservationState;
 import dev.quiesce.app.demo.FirehoseStandIn;
 import dev.quiesce.files.DirectorySource;
-import dev.quiesce.engine.Engine;
+import dev.quiesce.Quiesce;
+import dev.quiesce.Watch;
 import dev.quiesce.jdbc.SqliteDatabase;
 import dev.quiesce.policy.DelayStrategy;
 import dev.quiesce.policy.Guards;
@@ -90,7 +91,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
 
         Instant t0 = clock.instant();
-        AtomicReference<Instant> completedAt = new AtomicReference<>();
         AtomicReference<FirehoseStandIn.Delivery> lastDelivery = new AtomicReference<>();
         Notifier printer = new Notifier() {
             @Override
@@ -100,7 +100,6 @@ public final class DemoCommand implements Callable<Integer> {
 
             @Override
             public void deliver(LifecycleEvent e) {
-                completedAt.compareAndSet(null, e.time());
                 synchronized (out) {
                     out.printf("%8s  quiesce: %s (%s)%n", since(t0, e.time()), e.type(), e.reason());
                     out.flush();
@@ -109,10 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
         };
 
         DirectorySource source = DirectorySource.builder(landing).rescanInterval(Duration.ofMillis(500)).build();
-        Dataset dataset = Dataset.of("demo", source.bucket());
         try (SqliteDatabase db = SqliteDatabase.open(home.resolve("state.db"));
-             Engine engine = Engine.builder().tallies(db.tallyStore()).store(db.observationStore()).clock(clock)
-                     .dataset(dataset).notifier(printer).maxIdle(Duration.ofMillis(200)).build().start();
              FirehoseStandIn firehose = new FirehoseStandIn(landing, maxRecords, bufferInterval, clock, d -> {
                  lastDelivery.set(d);
                  synchronized (out) {
@@ -120,9 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
                              d.path().getFileName(), d.records());
                      out.flush();
                  }
-             })) {
-            engine.observer().start("demo", dataset.id(), policy);
-            source.start(engine.monitor().sink(source.bucket()));
+             });
+             Watch watch = Quiesce.builder().stores(db).source(source).dataset(Dataset.of("demo", source.bucket()))
+                     .policy(policy).clock(clock).notifier(printer).start("demo")) {
             try {
                 Instant returned = runProducers(firehose, clock);
                 int stillBuffered = firehose.buffered();
@@ -132,8 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
                             since(t0, returned), producers, stillBuffered);
                     out.flush();
                 }
-                Observation end = awaitEnd(db, completedAt);
-                awaitDrained(firehose);
+                Observation end = watch.completion().get().run();
+                firehose.awaitDrained();
                 long total = (long) producers * records;
                 FirehoseStandIn.Delivery last = lastDelivery.get();
                 Duration lag = Duration.between(last.landedAt(), end.finishedAt());
@@ -142,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  quiesce completed     %8s  %s after the last arrival (%s at real scale)%n",
                         since(t0, end.finishedAt()), fmt(lag), fmt(lag.multipliedBy(SCALE)));
                 out.printf("  landed                %,d of %,d records in %d objects%n",
-                        firehose.delivered(), total, db.tallyStore().tally(dataset.id()).objects());
+                        firehose.delivered(), total, watch.tally().objects());
                 out.printf("  starting when the producers returned (%s) would have read %,d of %,d records: %,d missing%n",
                         since(t0, returned), landedWhenReturned, total, total - landedWhenReturned);
                 out.printf("  (the note's loop sends one more delayed message before calling the service: it would finish %s later)%n",
@@ -157,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 return end.state() == ObservationState.COMPLETE ? ExitCodes.COMPLETE : ExitCodes.of(end.state());
             } finally {
-                source.close();
+                watch.close();
             }
         } finally {
             if (!keep) {
@@ -189,25 +185,6 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Waits until the observation ended and its notification was printed, so the output reads in order. */
-    private static Observation awaitEnd(SqliteDatabase db, AtomicReference<Instant> notified)
-            throws InterruptedException {
-        while (true) {
-            Observation o = db.observationStore().find("demo").orElseThrow();
-            if (!o.state().open() && notified.get() != null) {
-                return o;
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Waits until the stream has written every record it accepted. */
-    private static void awaitDrained(FirehoseStandIn firehose) throws InterruptedException {
-        while (firehose.buffered() > 0) {
-            Thread.sleep(50);
         }
     }
 

@@ -71,6 +71,13 @@ public final class FirehoseStandIn implements AutoCloseable {
         return buffer.size();
     }
 
+    /** Waits until every record accepted has been written. */
+    public synchronized void awaitDrained() throws InterruptedException {
+        while (!buffer.isEmpty()) {
+            wait();
+        }
+    }
+
     /** Records written so far. */
     public synchronized long delivered() {
         return delivered;
@@ -97,6 +104,7 @@ public final class FirehoseStandIn implements AutoCloseable {
         int n = buffer.size();
         buffer.clear();
         delivered += n;
+        notifyAll();
         onDelivery.accept(new Delivery(done, n, clock.instant()));
     }
 
