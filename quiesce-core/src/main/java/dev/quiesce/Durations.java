@@ -116,6 +116,7 @@ public final class Durations {
         if (d.isNegative() || d.isZero()) {
             return "0s";
         }
+        // capped so that rounding up cannot overflow; no elapsed time comes near it
         long ms = d.compareTo(Duration.ofMillis(Long.MAX_VALUE / 2)) > 0 ? Long.MAX_VALUE / 2 : d.toMillis();
         if (ms < SECOND) {
             return ms == 0 ? "0s" : ms + "ms";
