@@ -143,7 +143,7 @@ public final class Durations {
         return UNITS.length - 1;
     }
 
-    /** An instant as a UTC time of day to the second, {@code 01:02:03Z}: what a person needs in a reason or a log line. */
+    /** An instant as a UTC time of day to the second, {@code 01:02:03Z}: what a person needs in a line. */
     public static String clock(Instant at) {
         return CLOCK.format(at);
     }

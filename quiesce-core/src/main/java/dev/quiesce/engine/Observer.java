@@ -474,7 +474,8 @@ public final class Observer {
         Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
         if (deadline.isPresent() && !now.isBefore(deadline.get())) {
             return commit(o.finish(ObservationState.TIMED_OUT, progress, now, "deadline passed while the source was blind: "
-                    + Durations.humanize(blind.reason())), tally, EventType.TIMED_OUT) ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+                    + Durations.humanize(blind.reason())), tally, EventType.TIMED_OUT)
+                    ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
         }
         if (blindTooLong(blind, now)) {
             return commit(o.finish(ObservationState.BLIND, progress, now, blindReason(blind, now)), tally, EventType.BLIND)

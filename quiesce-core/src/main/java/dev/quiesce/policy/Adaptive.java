@@ -120,7 +120,7 @@ public final class Adaptive implements Policy {
                 new Goal("quiet", silence, requiredSilenceMillis(g), Goal.Unit.MILLIS));
     }
 
-    /** phi after {@code silenceMillis} of silence under the gaps learned, as completion weighs it (same model and spread). */
+    /** phi after {@code silenceMillis} of silence under the gaps learned, with the model and spread decide uses. */
     public double phiAfter(GapStats g, long silenceMillis) {
         return phiOf(silenceMillis, g.meanMillis(), spread(g));
     }

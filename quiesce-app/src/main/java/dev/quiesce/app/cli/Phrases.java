@@ -83,7 +83,7 @@ final class Phrases {
         return String.format(Locale.ROOT, "%,d", (long) v);
     }
 
-    /** One decimal, none when whole ({@code 3.2}, {@code 8}); a score past 99 (phi of a long silence) reads {@code >99}. */
+    /** One decimal, none when whole ({@code 3.2}, {@code 8}); past 99 (phi of a long silence) it reads {@code >99}. */
     private static String score(double v) {
         if (v > 99) {
             return ">99";

@@ -46,7 +46,7 @@ final class ProgressLine {
         this.width = width;
     }
 
-    /** A line for a terminal {@code width} columns wide (see {@link TerminalWidth#detect()}); silent when not a terminal. */
+    /** A line for a terminal {@code width} columns wide ({@link TerminalWidth#detect()}); silent off a terminal. */
     static ProgressLine forTerminal(boolean terminal, PrintStream out, int width) {
         return new ProgressLine(out, Clock.systemUTC(), terminal, width);
     }
