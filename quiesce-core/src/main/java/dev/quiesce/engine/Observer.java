@@ -336,7 +336,7 @@ public final class Observer {
     }
 
     private String overdueReason(Observation o, Tally tally, Instant now) {
-        String head = "overdue: not complete " + Durations.format(o.spec().guards().overdue())
+        String head = "overdue: not complete " + Durations.human(o.spec().guards().overdue())
                 + " after the start, still waiting";
         if (o.activatedAt() == null) {
             return head + "; nothing has arrived";
@@ -492,7 +492,8 @@ public final class Observer {
         Optional<Instant> deadline = o.spec().guards().deadlineAt(o.startedAt());
         if (deadline.isPresent() && !now.isBefore(deadline.get())) {
             return commit(o.finish(ObservationState.TIMED_OUT, progress, now, "deadline passed while the source was blind: "
-                    + blind.reason()), tally, EventType.TIMED_OUT) ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
+                    + Durations.humanize(blind.reason())), tally, EventType.TIMED_OUT)
+                    ? Outcome.FINISHED_NOW : Outcome.LOST_RACE;
         }
         if (blindTooLong(blind, now)) {
             return commit(o.finish(ObservationState.BLIND, progress, now, blindReason(blind, now)), tally, EventType.BLIND)
@@ -510,8 +511,8 @@ public final class Observer {
     }
 
     private String blindReason(Blindness blind, Instant now) {
-        return "source blind for " + Durations.format(Duration.between(blind.since(), now).withNanos(0))
-                + " (blind timeout " + Durations.format(blindTimeout) + "): " + blind.reason();
+        return "source blind for " + Durations.human(Duration.between(blind.since(), now))
+                + " (blind timeout " + Durations.human(blindTimeout) + "): " + Durations.humanize(blind.reason());
     }
 
     /** A check of a completed run within its lateness: one LATE event if the tally moved, sealed at the end. */

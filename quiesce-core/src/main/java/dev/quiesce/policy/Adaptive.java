@@ -74,7 +74,7 @@ public final class Adaptive implements Policy {
     @Override
     public Verdict decide(Check check) {
         GapStats g = check.progress().gaps();
-        Instant last = g.lastArrival() != null ? g.lastArrival() : check.activatedAt();
+        Instant last = silenceStart(check);
         if (g.count() < minGaps) {
             Verdict v = fallback.decide(check);
             if (v instanceof Verdict.Complete && hint != null && flowing(g)) {
@@ -92,16 +92,54 @@ public final class Adaptive implements Policy {
         }
         return new Verdict.Complete(String.format(Locale.ROOT,
                 "silence of %s is improbable: phi >= %.1f (%d gaps, mean %s, sd %s, largest %s)",
-                Durations.format(Duration.ofMillis(Duration.between(last, check.now()).toMillis())), threshold,
-                g.count(), Durations.format(Duration.ofMillis(Math.round(g.meanMillis()))),
-                Durations.format(Duration.ofMillis(Math.round(g.stdDevMillis()))),
-                Durations.format(Duration.ofMillis(g.maxMillis()))));
+                Durations.human(Duration.between(last, check.now())), threshold,
+                g.count(), Durations.human(Duration.ofMillis(Math.round(g.meanMillis()))),
+                Durations.human(Duration.ofMillis(Math.round(g.stdDevMillis()))),
+                Durations.human(Duration.ofMillis(g.maxMillis()))));
+    }
+
+    /**
+     * What {@link #decide} weighs, as goals. While learning: the fallback's streak, the gaps learned of
+     * {@code minGaps}, and with a hint while data flows the buffered quiet it also waits for. Once learned:
+     * phi of the silence so far against the threshold, and that silence against the silence required
+     * (phi's crossing or the floor, whichever is later), since either can be what holds completion back.
+     */
+    @Override
+    public java.util.List<Goal> progress(Check check) {
+        GapStats g = check.progress().gaps();
+        long silence = Math.max(0, Duration.between(silenceStart(check), check.now()).toMillis());
+        if (g.count() < minGaps) {
+            java.util.List<Goal> goals = new java.util.ArrayList<>(fallback.progress(check));
+            goals.add(new Goal("gaps", g.count(), minGaps, Goal.Unit.STEPS));
+            if (hint != null && flowing(g)) {
+                goals.add(new Goal("quiet", silence, bufferedMillis(), Goal.Unit.MILLIS));
+            }
+            return java.util.List.copyOf(goals);
+        }
+        return java.util.List.of(new Goal("phi", phiAfter(g, silence), threshold, Goal.Unit.SCORE),
+                new Goal("quiet", silence, requiredSilenceMillis(g), Goal.Unit.MILLIS));
+    }
+
+    /** phi after {@code silenceMillis} of silence under the gaps learned, with the model and spread decide uses. */
+    public double phiAfter(GapStats g, long silenceMillis) {
+        return phiOf(silenceMillis, g.meanMillis(), spread(g));
+    }
+
+    /** Where silence is measured from: the last change seen, or the activation before any. */
+    private static Instant silenceStart(Check check) {
+        GapStats g = check.progress().gaps();
+        return g.lastArrival() != null ? g.lastArrival() : check.activatedAt();
+    }
+
+    /** The gaps' spread the model uses: never below {@code minStdDev}, so regular gaps do not make phi jump. */
+    private double spread(GapStats g) {
+        return Math.max(g.stdDevMillis(), minStdDev.toMillis());
     }
 
     /** The silence after the last arrival this policy waits for, given what it learned. */
     public long requiredSilenceMillis(GapStats g) {
         double mean = g.meanMillis();
-        double sd = Math.max(g.stdDevMillis(), minStdDev.toMillis());
+        double sd = spread(g);
         long crossing = crossingMillis(mean, sd);
         if (hint == null) {
             return Math.max(crossing, largestGapFloor(g));

@@ -97,6 +97,35 @@ public final class ExpectedTotals implements Policy {
         return new Verdict.Complete("landed " + landed + " " + unit.label() + " as " + who + " declared");
     }
 
+    /**
+     * Producers closed of those expected ({@code producers}, else every one that opened), then what landed
+     * against what the closed producers declared, in the policy's unit: {@code 2 of 3 producers closed},
+     * {@code 10 of 12 objects}. Empty while nobody has declared anything and no producer count is set.
+     */
+    @Override
+    public List<Goal> progress(Check check) {
+        Expectations e = check.expectations();
+        List<Goal> goals = new ArrayList<>(2);
+        long closed = e.closedCount();
+        long expected = producers > 0 ? producers : e.producers().size();
+        if (expected > 0) {
+            goals.add(new Goal("closed", closed, expected, Goal.Unit.PRODUCERS));
+        }
+        long declared = e.declared(unit);
+        if (closed > 0 && declared != Sent.UNKNOWN) {
+            goals.add(new Goal("", unit.of(check.tally()), declared, goalUnit()));
+        }
+        return List.copyOf(goals);
+    }
+
+    private Goal.Unit goalUnit() {
+        switch (unit) {
+            case BYTES: return Goal.Unit.BYTES;
+            case RECORDS: return Goal.Unit.RECORDS;
+            default: return Goal.Unit.OBJECTS;
+        }
+    }
+
     @Override
     public Optional<String> shortfall(Check check) {
         Expectations e = check.expectations();

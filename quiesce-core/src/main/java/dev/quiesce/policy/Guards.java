@@ -136,12 +136,12 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
     public Optional<Verdict> whileWaiting(Instant startedAt, Instant now) {
         Optional<Instant> dl = deadlineAt(startedAt);
         if (dl.isPresent() && !now.isBefore(dl.get())) {
-            return Optional.of(new Verdict.TimedOut(dl.get(), "deadline " + Durations.format(deadline)
+            return Optional.of(new Verdict.TimedOut(dl.get(), "deadline " + Durations.human(deadline)
                     + " passed before any arrival"));
         }
         if (firstArrivalTimeout != null && !now.isBefore(startedAt.plus(firstArrivalTimeout))) {
             return Optional.of(new Verdict.TimedOut(startedAt.plus(firstArrivalTimeout),
-                    "no arrival within first-arrival-timeout " + Durations.format(firstArrivalTimeout)));
+                    "no arrival within first-arrival-timeout " + Durations.human(firstArrivalTimeout)));
         }
         return waitingCheckAt(startedAt).map(Verdict.Wait::new);
     }
@@ -167,9 +167,9 @@ public record Guards(long minObjects, Duration deadline, Duration firstArrivalTi
                 return new Verdict.Incomplete(missing.get());
             }
             String why = check.tally().objects() < minObjects
-                    ? "deadline " + Durations.format(deadline) + " passed with " + check.tally().objects()
+                    ? "deadline " + Durations.human(deadline) + " passed with " + check.tally().objects()
                             + " of at least " + minObjects + " objects"
-                    : "deadline " + Durations.format(deadline) + " passed before the data settled";
+                    : "deadline " + Durations.human(deadline) + " passed before the data settled";
             return new Verdict.TimedOut(dl.get(), why);
         }
         Verdict.Wait w = (Verdict.Wait) v;

@@ -44,13 +44,25 @@ public final class InactivityPeriod implements Policy {
 
     @Override
     public Verdict decide(Check check) {
-        Instant last = check.tally().lastActivity() == null ? check.activatedAt() : check.tally().lastActivity();
+        Instant last = lastChange(check);
         Instant quietAt = last.plus(period);
         if (!check.now().isBefore(quietAt)) {
-            return new Verdict.Complete("no arrival for " + Durations.format(Duration.between(last, check.now()))
-                    + " (period " + Durations.format(period) + ")");
+            return new Verdict.Complete("no arrival for " + Durations.human(Duration.between(last, check.now()))
+                    + " (period " + Durations.human(period) + ")");
         }
         return new Verdict.Wait(quietAt);
+    }
+
+    /** The quiet so far against the period: {@code quiet 40s of 1m 30s}. */
+    @Override
+    public java.util.List<Goal> progress(Check check) {
+        long quiet = Math.max(0, Duration.between(lastChange(check), check.now()).toMillis());
+        return java.util.List.of(new Goal("quiet", quiet, period.toMillis(), Goal.Unit.MILLIS));
+    }
+
+    /** Where the silence is measured from: the last arrival seen, or the activation for an old tally without one. */
+    private static Instant lastChange(Check check) {
+        return check.tally().lastActivity() == null ? check.activatedAt() : check.tally().lastActivity();
     }
 
     @Override

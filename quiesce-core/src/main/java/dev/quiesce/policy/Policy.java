@@ -55,6 +55,15 @@ public interface Policy {
         return java.util.Optional.empty();
     }
 
+    /**
+     * How far this policy has come toward completing at this check, most telling goal first, for people
+     * watching (the progress line, verbose output): computed as {@link #decide} computes it, never a
+     * second opinion. Empty when there is nothing to measure yet. Guards are not included.
+     */
+    default java.util.List<Goal> progress(Check check) {
+        return java.util.List.of();
+    }
+
     /** The founding note's algorithm with its defaults: window 3, constant 30 s. */
     static StableCount stableCount() {
         return StableCount.ofDefaults();

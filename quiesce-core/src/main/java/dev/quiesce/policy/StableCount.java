@@ -63,6 +63,12 @@ public final class StableCount implements Policy {
         return new Verdict.Wait(check.now().plus(delay.next(streak)));
     }
 
+    /** The unchanged streak against the window it completes at: {@code streak 2 of 3}. */
+    @Override
+    public java.util.List<Goal> progress(Check check) {
+        return java.util.List.of(new Goal("streak", check.progress().streak(), window, Goal.Unit.STEPS));
+    }
+
     /**
      * The least silence stable count completes on: a change seen at one check (streak 0) is followed by
      * {@code window} unchanged checks, {@code delay.next(0) + ... + delay.next(window - 1)} apart in all.

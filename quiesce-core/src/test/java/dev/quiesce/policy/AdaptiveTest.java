@@ -72,7 +72,7 @@ class AdaptiveTest {
         assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
         assertThat(done.finishedAt()).isEqualTo(T0.plusMillis(112_500));
         assertThat(done.progress().gaps().count()).isEqualTo(10);
-        assertThat(done.reason()).startsWith("silence of 12500ms is improbable: phi >= 8.0 (10 gaps, mean 10s");
+        assertThat(done.reason()).startsWith("silence of 13s is improbable: phi >= 8.0 (10 gaps, mean 10s");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.quiesce.app.cli;
 
 import dev.quiesce.Durations;
+import dev.quiesce.Expectations;
 import dev.quiesce.MissingNotifierException;
 import dev.quiesce.Outcome;
 import dev.quiesce.Quiesce;
@@ -262,7 +263,8 @@ public final class WatchCommand implements Callable<Integer> {
         List<Notifier> notifiers = notifiers();
         StateFile stateFile = StateFile.of(state, keepState);
         boolean terminal = System.console() != null;
-        ProgressLine progress = ProgressLine.forTerminal(terminal, System.err);
+        ProgressLine progress = terminal ? ProgressLine.forTerminal(true, System.err, TerminalWidth.detect())
+                : ProgressLine.forTerminal(false, System.err);
         // armed before anything is written: a Ctrl-C from here on says how to resume and leaves no temporary state
         Interruption interruption = new Interruption(progress, stateFile, err);
         interruption.arm();
@@ -302,20 +304,31 @@ public final class WatchCommand implements Callable<Integer> {
                 blindReport.update(watch.id(), watch.dataset().id(), watch.blindness());
                 if (verbose) {
                     watch.onCheck((o, t) -> {
-                        err.println(checkLine(o, t));
-                        err.flush();
+                        synchronized (progress) {
+                            progress.clear();
+                            err.println(CheckLine.format(o, t, declarations(watch, o), Clock.systemUTC().instant()));
+                            err.flush();
+                        }
                     });
                     watch.onEvent(e -> {
-                        err.println("quiesce: " + e.type() + " | " + e.reason());
-                        err.flush();
+                        synchronized (progress) {
+                            progress.clear();
+                            err.println("quiesce: " + e.type() + " | " + Durations.humanize(e.reason()));
+                            err.flush();
+                        }
                     });
                 }
                 Outcome outcome = awaitEnd(watch, progress);
                 interruption.disarm();
-                progress.finish(outcome.run(), outcome.tally());
-                if (!terminal && !quiet) {
-                    err.println(summaryLine(outcome));
-                    err.flush();
+                synchronized (progress) {
+                    if (quiet) {
+                        progress.clear();
+                    } else if (progress.enabled()) {
+                        progress.finish(outcome.run(), outcome.tally());
+                    } else {
+                        err.println(SummaryLine.format(outcome.run(), outcome.tally()));
+                        err.flush();
+                    }
                 }
                 certificate.writeIfComplete(db, watch.id(), watched, includes, excludes, manifestDirectory, err);
                 if (!outcome.delivered()) {
@@ -368,24 +381,17 @@ public final class WatchCommand implements Callable<Integer> {
             try {
                 return watch.completion().get(250, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                progress.show(watch.observation(), watch.tally(), watch.blindness());
+                Observation o = watch.observation();
+                synchronized (progress) {
+                    progress.show(o, watch.tally(), watch.blindness(), declarations(watch, o));
+                }
             }
         }
     }
 
-    // TODO(wip-line): replaced by SummaryLine and CheckLine
-    private static String summaryLine(Outcome o) {
-        Tally t = o.tally();
-        String after = t.lastActivity() != null && o.run().finishedAt() != null
-                ? " | " + Durations.format(Duration.between(t.lastActivity(), o.run().finishedAt()).withNanos(0))
-                        + " after the last arrival" : "";
-        return "quiesce: " + o.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " | "
-                + t.objects() + (t.objects() == 1 ? " object, " : " objects, ") + t.bytes() + " bytes" + after
-                + " | " + o.run().reason();
-    }
-
-    private static String checkLine(Observation o, Tally t) {
-        return "quiesce: check " + o.progress().checks() + " | " + o.state() + " | " + t.objects() + " objects";
+    /** What the run's producers declared, when its policy reads declarations. */
+    private static Expectations declarations(Watch watch, Observation o) {
+        return o.spec().policy().needsExpectations() ? watch.expectations() : Expectations.NONE;
     }
 
     /** The option that configures a notifier of this name, for messages that ask for it. */

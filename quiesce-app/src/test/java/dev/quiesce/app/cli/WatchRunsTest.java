@@ -1,6 +1,7 @@
 package dev.quiesce.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -166,9 +167,44 @@ class WatchRunsTest {
         }
         try (QuiesceProcess q = QuiesceProcess.start(tmp, fastStable(data, "--verbose"))) {
             assertThat(q.exitCode(LIMIT)).isZero();
-            assertThat(q.stderr().lines().filter(l -> l.startsWith("quiesce: check"))).as(q.stderr()).isNotEmpty();
+            assertThat(q.stderr().lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\dZ check \\d+ .*")))
+                    .as(q.stderr()).isNotEmpty();
             assertThat(q.stderr().lines().filter(l -> l.startsWith("quiesce: COMPLETED"))).as(q.stderr()).hasSize(1);
         }
+    }
+
+    @Test
+    void onA32ColumnPseudoTerminalNoLineWraps() throws Exception {
+        assumeThat(Files.isExecutable(Path.of("/usr/bin/script"))).as("util-linux script makes the pty").isTrue();
+        Path data = data();
+        for (int i = 1; i < 12; i++) {
+            Files.writeString(data.resolve("a-rather-long-file-name-" + i + ".json"), "{}");
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String inner = "stty cols 32 rows 20; exec " + sh(javaBin) + " -XX:TieredStopAtLevel=1 -cp "
+                + sh(System.getProperty("java.class.path")) + " " + Main.class.getName() + " watch " + sh(data.toString())
+                + " --delay 700ms --window 3 --rescan 200ms --min-objects 13 --deadline 4s";
+        Path out = tmp.resolve("pty.txt");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", inner, "/dev/null")
+                .redirectOutput(out.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().remove("COLUMNS");
+        Process p = pb.start();
+        // files keep landing while the line is drawn, then the deadline ends the run with its long reason
+        for (int i = 12; i < 16; i++) {
+            Files.writeString(data.resolve("a-rather-long-file-name-" + i + ".json"), "{}");
+        }
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String screen = Files.readString(out);
+        assertThat(p.exitValue()).as(screen).isIn(0, 3);
+        String plain = screen.replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "");
+        List<String> drawn = java.util.Arrays.stream(plain.split("[\r\n]+")).filter(l -> !l.isBlank()).toList();
+        assertThat(drawn).as(screen).isNotEmpty();
+        assertThat(drawn).as("every drawn line fits 32 columns").allSatisfy(l -> assertThat(l.length()).isLessThan(32));
+        assertThat(drawn).anySatisfy(l -> assertThat(l).contains("object"));
+    }
+
+    private static String sh(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     @Test
