@@ -54,7 +54,8 @@ final class DeclaringSink implements ArrivalSink {
         try {
             m = Manifest.read(relative, where.reader().apply(arrival));
         } catch (MalformedEventException e) {
-            LOG.warn("manifest.rejected key={} reason=\"{}\"", relative, e.getMessage());
+            // the line on stderr is the report; the log repeats it only when asked for (--verbose)
+            LOG.info("manifest.rejected key={} reason=\"{}\"", relative, e.getMessage());
             err.println("quiesce: ignoring " + e.getMessage());
             err.flush();
             return;

@@ -73,7 +73,11 @@ public record Manifest(String producer, boolean closed, Sent sent, Attribution a
         try {
             root = JSON.readTree(content);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new MalformedEventException("manifest " + relativeKey + " is not JSON: " + e.getOriginalMessage(), e);
+            // where it broke, not the parser's wording: that is what someone fixing the file needs
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new MalformedEventException("manifest " + relativeKey + " is not JSON"
+                    + (at != null && at.getLineNr() > 0 ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"
+                            : ""), e);
         } catch (IOException e) {
             throw new MalformedEventException("manifest " + relativeKey + " cannot be read: " + e.getMessage(), e);
         }

@@ -200,4 +200,20 @@ class WatchExpectedTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aMalformedManifestIsOneLineOnceAndDeclaresNothing() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("part-0.json"), "{}");
+        Path manifests = Files.createDirectories(data.resolve("_manifests"));
+        Files.writeString(manifests.resolve("p1.json"), "{\"producer\": \"p1\",\n  \"status\": closed}\n");
+        try (QuiesceProcess q = QuiesceProcess.start(tmp, "watch", data.toString(), "--expect-producers", "1",
+                "--deadline", "2s")) {
+            assertThat(q.exitCode(LIMIT)).as(q.stderr()).isIn(ExitCodes.TIMED_OUT, ExitCodes.INCOMPLETE);
+            List<String> about = q.stderr().lines().filter(l -> l.contains("p1.json")).toList();
+            assertThat(about).as(q.stderr()).singleElement().satisfies(l -> assertThat(l)
+                    .startsWith("quiesce: ignoring manifest _manifests/p1.json is not JSON (line 2, column")
+                    .doesNotContain("jackson").doesNotContain("Exception").doesNotContain("Unrecognized"));
+        }
+    }
 }
