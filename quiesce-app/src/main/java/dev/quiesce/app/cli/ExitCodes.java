@@ -8,7 +8,7 @@ import dev.quiesce.ObservationState;
  */
 public final class ExitCodes {
 
-    /** The dataset finished landing; notifications were delivered. */
+    /** The dataset finished landing and every notification of the run was delivered. */
     public static final int COMPLETE = 0;
     /** {@code verify}: the location does not hold what the certificate says was complete. */
     public static final int VERIFICATION_FAILED = 1;
@@ -22,12 +22,21 @@ public final class ExitCodes {
     public static final int BLIND = 6;
     /** An object was removed from the dataset with {@code --deletes fail}. */
     public static final int DELETED = 7;
-    /** Bad options, policy, duration, an unreadable directory, or a certificate that cannot be read. */
+    /**
+     * Bad options, policy, duration, an unreadable directory, a bad state file, no S3 credentials or bucket,
+     * a resumed run owing events to a notifier not given, or a certificate that cannot be read.
+     */
     public static final int USAGE = 64;
     /** A bug or an unexpected failure (a store that cannot be opened, say). */
     public static final int INTERNAL = 70;
-    /** The downstream could not be reached after every retry; the event is in the dead-letter file. */
+    /**
+     * Unreachable: a notification could not be delivered after every retry (the event is in the dead-letter
+     * file), or the storage could not be reached at the start. Worth retrying later.
+     */
     public static final int DOWNSTREAM_UNREACHABLE = 75;
+
+    /** Stopped by Ctrl-C (SIGINT): the JVM exits 128 + 2. The run stays open in its state file. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }
