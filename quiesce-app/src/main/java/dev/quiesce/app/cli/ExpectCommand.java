@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import dev.quiesce.Observation;
+import dev.quiesce.Expectations;
 import dev.quiesce.Quiesce;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -80,7 +81,8 @@ public final class ExpectCommand implements Callable<Integer> {
             // a recurring watch's later runs count datasets of their own: declare into the latest run's
             String runId = id != null ? id : "watch:" + where.name();
             Optional<Observation> latest = Quiesce.latestRun(db.observationStore(), runId);
-            if (latest.isPresent() && !latest.get().state().open()) {
+            if (latest.isPresent() && !latest.get().state().open()
+                    && !alreadyDeclared(db.expectationStore().of(latest.get().datasetId()))) {
                 Observation o = latest.get();
                 spec.commandLine().getErr().println("quiesce: " + o.id() + " has already ended ("
                         + o.state().name().toLowerCase(java.util.Locale.ROOT) + "): this declaration would count for"
@@ -98,6 +100,13 @@ public final class ExpectCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println(action + " " + producer + " for " + where.name());
         return 0;
+    }
+
+    /** Whether this exact declaration was made before: repeating it is idempotent, whatever became of the run. */
+    private boolean alreadyDeclared(Expectations declared) {
+        Sent sent = new Sent(orUnknown(records), orUnknown(bytes), orUnknown(objects));
+        return declared.producers().stream().filter(e -> e.producerId().equals(producer))
+                .anyMatch(e -> action == Action.open || (e.closed() && e.sent().equals(sent)));
     }
 
     private static long orUnknown(Long n) {

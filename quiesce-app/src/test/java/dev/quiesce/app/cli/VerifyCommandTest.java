@@ -41,7 +41,7 @@ class VerifyCommandTest {
     private JsonNode watch(Path data, Path cert, String... more) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("watch", data.toString(), "--json",
                 "--policy", "inactivity", "--inactivity", "1s", "--rescan", "200ms", "--exclude", "*.log",
-                "--certificate", cert.toString()));
+                "--certificate", cert.toString(), "--quiet"));
         args.addAll(List.of(more));
         try (QuiesceProcess q = QuiesceProcess.start(tmp, args.toArray(String[]::new))) {
             assertThat(q.exitCode(LIMIT)).as(q.stderr()).isZero();

@@ -216,4 +216,21 @@ class WatchExpectedTest {
                     .doesNotContain("jackson").doesNotContain("Exception").doesNotContain("Unrecognized"));
         }
     }
+
+    @Test
+    void aDeclarationIntoARunThatEndedExitsOneSayingSo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.csv"), "1\n");
+        Path state = tmp.resolve("s.db");
+        try (QuiesceProcess watch = QuiesceProcess.start(tmp, "watch", data.toString(), "--inactivity", "300ms",
+                "--state", state.toString(), "--quiet")) {
+            assertThat(watch.exitCode(LIMIT)).as(watch.stderr()).isZero();
+        }
+        try (QuiesceProcess late = QuiesceProcess.start(tmp, "expect", "close", data.toString(), "--state",
+                state.toString(), "--producer", "slow", "--objects", "1")) {
+            assertThat(late.exitCode(LIMIT)).isEqualTo(1);
+            assertThat(late.stderr().lines().toList()).singleElement()
+                    .satisfies(l -> assertThat(l).contains("has already ended (complete)"));
+        }
+    }
 }
