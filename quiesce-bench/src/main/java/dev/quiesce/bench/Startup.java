@@ -1,0 +1,91 @@
+package dev.quiesce.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How long the packaged command takes from exec to exit when it has nothing to wait for:
+ * {@code --help}, {@code --version}, and {@code watch EMPTY_DIR --deadline 1ms} (exit 3 at once). That
+ * is the price every {@code quiesce watch DIR && next-job} pays on top of the data's own time.
+ *
+ * <p>Each round runs the three commands once, in turn, so a burst of load from another process on the
+ * machine spreads over all three rather than landing on one; the median and p90 of the wall time are
+ * printed per command. A run with an unexpected exit code fails the benchmark.
+ *
+ * <p>Run from the project root after packaging ({@code ./mvnw -q -B -ntp -DskipTests package}):
+ * <pre>{@code
+ * java -cp quiesce-bench/target/classes dev.quiesce.bench.Startup [runs] [launcher]
+ * }</pre>
+ * {@code launcher} is the command to time, e.g. {@code quiesce-dist/target/quiesce-0.1.0-SNAPSHOT/bin/quiesce}
+ * from the unpacked tarball, or {@code ./quiesce}; without it, {@code java -jar quiesce-app/target/quiesce.jar}.
+ */
+public final class Startup {
+
+    private Startup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        List<String> launcher = args.length > 1 ? List.of(args[1])
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        QuiesceCommand.jar().toString());
+        Path work = Files.createTempDirectory("quiesce-startup-");
+        Path empty = Files.createDirectories(work.resolve("empty"));
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        commands.put("--help", List.of("--help"));
+        commands.put("--version", List.of("--version"));
+        commands.put("watch EMPTY --deadline 1ms", List.of("watch", empty.toString(), "--deadline", "1ms"));
+        Map<String, Integer> expected = Map.of("--help", 0, "--version", 0, "watch EMPTY --deadline 1ms", 3);
+        Map<String, List<Long>> micros = new LinkedHashMap<>();
+        commands.keySet().forEach(k -> micros.put(k, new ArrayList<>()));
+        // one warm-up round: the first exec after a build pays for the page cache, not for quiesce
+        for (int round = -1; round < runs; round++) {
+            for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+                List<String> cmd = new ArrayList<>(launcher);
+                cmd.addAll(c.getValue());
+                long took = time(cmd, work, expected.get(c.getKey()));
+                if (round >= 0) {
+                    micros.get(c.getKey()).add(took);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "start-up of %s, %d runs each (exec to exit):%n", String.join(" ", launcher),
+                runs);
+        for (Map.Entry<String, List<Long>> m : micros.entrySet()) {
+            List<Long> sorted = new ArrayList<>(m.getValue());
+            sorted.sort(null);
+            System.out.printf(Locale.ROOT, "  %-28s median %4.0f ms  p90 %4.0f ms  min %4.0f ms  max %4.0f ms%n",
+                    m.getKey(), ExactCompletionLatency.percentile(sorted, 0.50) / 1000.0,
+                    ExactCompletionLatency.percentile(sorted, 0.90) / 1000.0, sorted.get(0) / 1000.0,
+                    sorted.get(sorted.size() - 1) / 1000.0);
+        }
+        try (var files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    /** Wall time of one run in microseconds; output is discarded so a terminal's speed is not measured. */
+    private static long time(List<String> cmd, Path workDir, int expectedExit) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        long started = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " did not exit within 60 s");
+        }
+        long took = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
+        if (p.exitValue() != expectedExit) {
+            throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ", expected "
+                    + expectedExit);
+        }
+        return took;
+    }
+}
