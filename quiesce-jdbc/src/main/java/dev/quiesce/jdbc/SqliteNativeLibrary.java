@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.sqlite.SQLiteJDBCLoader;
+import java.util.Properties;
 import org.sqlite.util.LibraryLoaderUtil;
 
 /**
@@ -19,9 +19,10 @@ import org.sqlite.util.LibraryLoaderUtil;
  * directory for stale copies: about 140 ms of a command that otherwise starts in half a second, and a
  * file left in {@code /tmp} per run. {@link #useCache()} extracts it once into
  * {@code $XDG_CACHE_HOME/quiesce} (else {@code ~/.cache/quiesce}), under a name that holds the driver's
- * version and platform folder, and points the driver at it with {@code org.sqlite.lib.path} and
- * {@code org.sqlite.lib.name}. The copy is written under a temporary name and renamed into place, so a
- * file under the final name is always whole; one whose size differs from the jar's is replaced.
+ * version and the JVM's {@code os.name} and {@code os.arch}, and points the driver at it with
+ * {@code org.sqlite.lib.path} and {@code org.sqlite.lib.name}. The copy is written under a temporary name
+ * and renamed into place, so a file under the final name is always whole. (One home directory shared by
+ * a glibc and a musl host of the same architecture would need {@code XDG_CACHE_HOME} set apart.)
  *
  * <p>Anything unusual (the properties already set, no home directory, a read-only cache, the library not
  * in the jar) leaves the driver's own loading in charge, as without this class.
@@ -44,22 +45,27 @@ public final class SqliteNativeLibrary {
         }
         try {
             Path dir = cacheRoot();
-            if (dir == null) {
+            String version = driverVersion();
+            if (dir == null || version == null) {
                 return;
             }
-            String folder = LibraryLoaderUtil.getNativeLibResourcePath(); // e.g. /org/sqlite/native/Linux/x86_64
-            String name = LibraryLoaderUtil.getNativeLibName();
-            URL resource = SQLiteJDBCLoader.class.getResource(folder + "/" + name);
-            if (resource == null) {
-                return;
-            }
-            Path target = dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()
-                    + folder.replace("/org/sqlite/native", "").replace('/', '-'));
+            // keyed by what the JVM says without asking the driver: its platform probe runs a process
+            // (uname), which is worth paying once per extraction, not once per start
+            String platform = (System.getProperty("os.name") + "-" + System.getProperty("os.arch"))
+                    .replaceAll("[^A-Za-z0-9._-]", "_");
+            Path target = dir.resolve("sqlite-jdbc-" + version + "-" + platform);
+            String name = System.mapLibraryName("sqlitejdbc").replace(".jnilib", ".dylib");
             Path library = target.resolve(name);
-            URLConnection connection = resource.openConnection();
-            connection.setUseCaches(false);
-            long size = connection.getContentLengthLong();
-            if (!Files.isRegularFile(library) || (size >= 0 && Files.size(library) != size)) {
+            if (!Files.isRegularFile(library)) {
+                String folder = LibraryLoaderUtil.getNativeLibResourcePath(); // e.g. /org/sqlite/native/Linux/x86_64
+                name = LibraryLoaderUtil.getNativeLibName();
+                library = target.resolve(name);
+                URL resource = SqliteNativeLibrary.class.getResource(folder + "/" + name);
+                if (resource == null) {
+                    return;
+                }
+                URLConnection connection = resource.openConnection();
+                connection.setUseCaches(false);
                 extract(connection, target, library);
             }
             System.setProperty(PATH_PROPERTY, target.toString());
@@ -85,6 +91,20 @@ public final class SqliteNativeLibrary {
             Files.move(temp, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The driver's version, read where the driver reads it, or {@code null}. */
+    private static String driverVersion() throws IOException {
+        try (InputStream in = SqliteNativeLibrary.class.getResourceAsStream(
+                "/META-INF/maven/org.xerial/sqlite-jdbc/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String v = p.getProperty("version");
+            return v == null || v.isBlank() ? null : v.replaceAll("[^0-9.]", "");
         }
     }
 
