@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:complete (verify: verified)", "1:verify: verification failed", "3:timed out", "4:incomplete", "5:cancelled",
-            "64:bad usage", "70:internal error", "75:downstream unreachable after retries"})
+            "6:blind (the source could not see the location)", "7:deleted (--deletes fail)",
+            "64:bad usage", "70:internal error",
+            "75:downstream unreachable after retries (replay: quiesce notify --replay FILE)"})
 public final class Main implements Runnable {
 
     /**
