@@ -24,6 +24,9 @@ import org.sqlite.util.LibraryLoaderUtil;
  * and renamed into place, so a file under the final name is always whole. (One home directory shared by
  * a glibc and a musl host of the same architecture would need {@code XDG_CACHE_HOME} set apart.)
  *
+ * <p>{@link SqliteDatabase} calls it before its first connection, so commands that never open a
+ * database (help, version) never pay for it.
+ *
  * <p>Anything unusual (the properties already set, no home directory, a read-only cache, the library not
  * in the jar) leaves the driver's own loading in charge, as without this class.
  */

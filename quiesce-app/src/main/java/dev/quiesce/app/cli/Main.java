@@ -49,8 +49,6 @@ public final class Main implements Runnable {
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         }
-        // before the first connection: the driver would otherwise extract its native library anew (~140 ms)
-        dev.quiesce.jdbc.SqliteNativeLibrary.useCache();
         CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::executionError);
