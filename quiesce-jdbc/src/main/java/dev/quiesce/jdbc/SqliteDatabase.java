@@ -43,6 +43,11 @@ public final class SqliteDatabase implements Stores {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
 
+    static {
+        // before the driver's first connection, which would otherwise extract its native library anew (~140 ms)
+        SqliteNativeLibrary.useCache();
+    }
+
     /** How long a connection waits for another one's write lock before failing. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 

@@ -3,6 +3,8 @@ package dev.quiesce.app.cli;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.QuiesceException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,13 +16,25 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Tells you when a stream of data has finished landing in storage.",
-        subcommands = {WatchCommand.class, VerifyCommand.class, ExpectCommand.class, CancelCommand.class, SimulateCommand.class,
-            TuneCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:complete (verify: verified)", "1:verify: verification failed", "3:timed out", "4:incomplete", "5:cancelled",
-            "64:bad usage", "70:internal error", "75:downstream unreachable after retries"})
+            "6:blind (the source could not see the location)", "7:deleted (--deletes fail)",
+            "64:bad usage", "70:internal error",
+            "75:downstream unreachable after retries (replay: quiesce notify --replay FILE)"})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order {@code --help} lists them. Registered by {@link #commandLine} rather
+     * than in {@code @Command(subcommands = ...)}, so that a run of one of them builds only its own model:
+     * picocli reflects over every registered command at start, which cost a watch about 100 ms.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(WatchCommand.class, VerifyCommand.class, ExpectCommand.class,
+            CancelCommand.class, NotifyCommand.class, SimulateCommand.class, TuneCommand.class, DemoCommand.class,
+            CompletionCommand.class, CommandLine.HelpCommand.class);
+
+    /** Subcommands that read their siblings' models (help texts, the completion script) and so need them all. */
+    private static final Set<String> NEED_ALL = Set.of("help", "completion");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -35,10 +49,32 @@ public final class Main implements Runnable {
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         }
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::executionError);
         return cli.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand {@code args[0]} names when it names one
+     * that does not look at the others, else with all of them (for {@code --help}, a mistyped name's
+     * suggestions, {@code help}, {@code completion}). {@code --version} needs none.
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        if (first.equals("--version") || first.equals("-V")) {
+            return cli;
+        }
+        if (!NEED_ALL.contains(first)) {
+            for (Class<?> c : SUBCOMMANDS) {
+                if (first.equals(c.getAnnotation(Command.class).name())) {
+                    return cli.addSubcommand(c);
+                }
+            }
+        }
+        SUBCOMMANDS.forEach(cli::addSubcommand);
+        return cli;
     }
 
     @Override

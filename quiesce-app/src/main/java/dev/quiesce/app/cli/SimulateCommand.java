@@ -28,6 +28,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--list", description = "List the catalog's scenarios, one line each (name, then what it stands for), and exit.")
+    private boolean list;
+
     @Option(names = "--workload", paramLabel = "FILE", description = "A workload JSON file.")
     private Path workload;
 
@@ -56,6 +59,18 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (list) {
+            if (workload != null || scenario != null) {
+                throw new InvalidConfigurationException("--list takes no --workload or --scenario");
+            }
+            int width = Scenarios.NAMES.stream().mapToInt(String::length).max().orElse(0);
+            for (String name : Scenarios.NAMES) {
+                String description = Scenarios.named(name).description().replaceAll("\\s+", " ").strip();
+                spec.commandLine().getOut().printf("%-" + width + "s  %s%n", name, description);
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         List<Workload> workloads = workloads(workload, scenario);
         if (runs < 1) {
             throw new InvalidConfigurationException("--runs must be >= 1, was " + runs);
