@@ -14,11 +14,8 @@ import java.util.concurrent.TimeoutException;
 import dev.quiesce.Dataset;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.Observation;
-import dev.quiesce.notify.CommandNotifier;
 import dev.quiesce.notify.FileDeadLetters;
 import dev.quiesce.notify.JsonLinesNotifier;
-import dev.quiesce.notify.WebhookNotifier;
-import dev.quiesce.engine.Backoff;
 import dev.quiesce.jdbc.SqliteDatabase;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.Adaptive;
@@ -32,7 +29,6 @@ import dev.quiesce.policy.StableCount;
 import dev.quiesce.port.Notifier;
 import dev.quiesce.port.OutboxEntry;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,13 +54,17 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:complete", "3:timed out", "4:incomplete (less landed than declared)", "5:cancelled",
-            "6:source blind for --blind-timeout",
-            "7:deleted (--deletes fail)",
+            "0:complete, and every notification delivered",
+            "3:timed out (--deadline, --first-arrival-timeout)",
+            "4:incomplete: less landed than producers declared by the deadline",
+            "5:cancelled (quiesce cancel)",
+            "6:blind: the source could not see the location for --blind-timeout",
+            "7:deleted: an object was removed from the dataset with --deletes fail",
             "64:bad usage: options, policy, --state, manifest; S3 credentials or bucket; a notifier owed events"
                     + " is missing",
             "70:internal error",
-            "75:unreachable: a notification undelivered after retries (see --dead-letters), or the S3 endpoint",
+            "75:unreachable: a notification undelivered after every retry (in --dead-letters; quiesce notify"
+                    + " --replay FILE), or the S3 endpoint at the start",
             "130:interrupted (Ctrl-C); resume with the same --state"})
 public final class WatchCommand implements Callable<Integer> {
 
@@ -172,29 +172,8 @@ public final class WatchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private S3Options s3 = new S3Options();
 
-    @Option(names = "--notify-webhook", paramLabel = "URL",
-            description = "POST a CloudEvent here when the observation ends.")
-    private URI webhook;
-
-    @Option(names = "--webhook-secret-env", paramLabel = "VAR",
-            description = "Sign webhook bodies (HMAC-SHA256, header X-Quiesce-Signature) with the secret in this environment variable.")
-    private String webhookSecretEnv;
-
-    @Option(names = "--notify-command", paramLabel = "CMD",
-            description = "Run this shell command when the observation ends; event fields arrive as QUIESCE_* variables.")
-    private String command;
-
-    @Option(names = "--notify-attempts", paramLabel = "N", defaultValue = "6",
-            description = "Delivery attempts before an event is dead-lettered. Default: ${DEFAULT-VALUE}.")
-    private int attempts;
-
-    @Option(names = "--notify-backoff", paramLabel = "D", converter = DurationConverter.class, defaultValue = "1s",
-            description = "Wait after the first failed delivery; doubles per attempt up to 1m. Default: ${DEFAULT-VALUE}.")
-    private Duration notifyBackoff;
-
-    @Option(names = "--notify-timeout", paramLabel = "D", converter = DurationConverter.class, defaultValue = "30s",
-            description = "Time allowed for one webhook request or command run. Default: ${DEFAULT-VALUE}.")
-    private Duration notifyTimeout;
+    @CommandLine.Mixin
+    private NotifyOptions notify = new NotifyOptions();
 
     @Option(names = "--dead-letters", paramLabel = "FILE",
             description = "Where undeliverable events go. Default: STATE.dead-letters.jsonl, or ./quiesce-dead-letters.jsonl without --state.")
@@ -244,7 +223,7 @@ public final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PolicySpec policySpec = policySpec();
-        validateNotifyOptions();
+        notify.validate();
         certificate.validate();
         if (quiet && verbose) {
             throw new InvalidConfigurationException("--quiet and --verbose contradict each other: give one");
@@ -279,7 +258,7 @@ public final class WatchCommand implements Callable<Integer> {
                     .dataset(watched.dataset())
                     .policy(policySpec)
                     .clock(Clock.systemUTC())
-                    .backoff(new Backoff(notifyBackoff, 2.0, max(notifyBackoff, Duration.ofMinutes(1)), attempts))
+                    .backoff(notify.backoff())
                     .deadLetters(new FileDeadLetters(deadLetterFile))
                     .maxIdle(Duration.ofMillis(200))
                     .blindTimeout(blindTimeout);
@@ -534,46 +513,12 @@ public final class WatchCommand implements Callable<Integer> {
         return guardOptions.applyTo(out);
     }
 
-    private void validateNotifyOptions() {
-        if (attempts < 1) {
-            throw new InvalidConfigurationException("--notify-attempts must be >= 1, was " + attempts);
-        }
-        if (notifyBackoff.isZero()) {
-            throw new InvalidConfigurationException("--notify-backoff must be > 0");
-        }
-        if (webhookSecretEnv != null && webhook == null) {
-            throw new InvalidConfigurationException("--webhook-secret-env needs --notify-webhook");
-        }
-        if (webhook != null && (webhook.getScheme() == null
-                || !(webhook.getScheme().equals("http") || webhook.getScheme().equals("https")))) {
-            throw new InvalidConfigurationException("--notify-webhook must be an http:// or https:// URL, was '"
-                    + webhook + "'");
-        }
-    }
-
     private List<Notifier> notifiers() {
         List<Notifier> list = new ArrayList<>();
         if (json) {
             list.add(new JsonLinesNotifier(new PrintStream(System.out, true)));
         }
-        if (command != null) {
-            list.add(new CommandNotifier(command, notifyTimeout));
-        }
-        if (webhook != null) {
-            String secret = null;
-            if (webhookSecretEnv != null) {
-                secret = System.getenv(webhookSecretEnv);
-                if (secret == null || secret.isEmpty()) {
-                    throw new InvalidConfigurationException("environment variable " + webhookSecretEnv
-                            + " (named by --webhook-secret-env) is not set or empty");
-                }
-            }
-            list.add(WebhookNotifier.builder(webhook).secret(secret).timeout(notifyTimeout).build());
-        }
+        list.addAll(notify.notifiers());
         return list;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }
