@@ -60,8 +60,8 @@ import picocli.CommandLine.Parameters;
             "5:cancelled (quiesce cancel)",
             "6:blind: the source could not see the location for --blind-timeout",
             "7:deleted: an object was removed from the dataset with --deletes fail",
-            "64:bad usage: options, policy, --state, manifest; S3 credentials or bucket; a notifier owed events"
-                    + " is missing",
+            "64:bad usage: options, policy, --state; no S3 credentials or bucket; a notifier the run owes events"
+                    + " to is missing",
             "70:internal error",
             "75:unreachable: a notification undelivered after every retry (in --dead-letters; quiesce notify"
                     + " --replay FILE), or the S3 endpoint at the start",
