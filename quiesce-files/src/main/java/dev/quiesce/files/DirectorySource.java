@@ -153,6 +153,8 @@ public final class DirectorySource implements ArrivalSource {
     /** Whether the last full pass read everything; with {@link #lastBlind}, what a later pass reports as sight. */
     private boolean sightClear = true;
     private String lastBlind;
+    /** Whether the sink was last told files are still being written; guarded by {@link #passLock}. */
+    private boolean heldForUnsettled;
 
     private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock, boolean countRecords,
                             Duration settle) {
@@ -305,17 +307,6 @@ public final class DirectorySource implements ArrivalSource {
 
     // ---------------------------------------------------------------- background threads
 
-    private void rescan(ArrivalSink sink) {
-        if (closed) {
-            return;
-        }
-        try {
-            pass(List.of(root), sink, true, false);
-        } catch (RuntimeException e) {
-            LOG.warn("source.rescan_failed root={} next=rescan in {}", bucket, Durations.format(pacing.next()), e);
-        }
-    }
-
     /**
      * The periodic full rescan, a safety net behind the file events: its interval grows with the time it
      * takes ({@link RescanPacing}), timed on the source's clock.
@@ -445,6 +436,20 @@ public final class DirectorySource implements ArrivalSource {
                 }
             }
             out.flush();
+            if (!out.walkedRoot && !(closed && background)) {
+                // a pass over parts of the tree: it says what it sees itself, or no one would until the next
+                // full rescan, which may be minutes away
+                if (!unsettled.isEmpty()) {
+                    reportUnsettled(sink);
+                } else if (out.saidBehind || heldForUnsettled) {
+                    heldForUnsettled = false;
+                    if (sightClear) {
+                        sink.seeing();
+                    } else if (lastBlind != null) {
+                        sink.blind(lastBlind);
+                    }
+                }
+            }
             return out.emitted;
         }
     }
@@ -488,17 +493,10 @@ public final class DirectorySource implements ArrivalSource {
         // a file that went away while it was being written is no longer waited for
         unsettled.keySet().removeIf(key -> (full || key.equals(scope) || key.startsWith(scope + "/"))
                 && !walk.unsettledListed.contains(key));
+        out.saidBehind |= walk.behind;
         if (full) {
+            out.walkedRoot = true;
             reportSight(walk, sink);
-        } else if (!unsettled.isEmpty()) {
-            reportUnsettled(sink);
-        } else if (walk.behind) {
-            // this pass said it was behind; with no full pass soon, it must say what it sees now itself
-            if (sightClear) {
-                sink.seeing();
-            } else if (lastBlind != null) {
-                sink.blind(lastBlind);
-            }
         }
         return true;
     }
@@ -512,6 +510,9 @@ public final class DirectorySource implements ArrivalSource {
         List<Arrival> batch = new ArrayList<>();
         final Set<String> pendingKeys = new HashSet<>();
         int emitted;
+        /** Whether the pass walked the whole tree (and so reported sight), and whether it said it was behind. */
+        boolean walkedRoot;
+        boolean saidBehind;
 
         Emitter(ArrivalSink sink, boolean background) {
             this.sink = sink;
@@ -667,12 +668,14 @@ public final class DirectorySource implements ArrivalSource {
         } else {
             sightClear = true;
             lastBlind = null;
+            heldForUnsettled = false;
             sink.seeing();
         }
     }
 
     /** Files are still being written: the run waits for them, and they are looked at again soon. */
     private void reportUnsettled(ArrivalSink sink) {
+        heldForUnsettled = true;
         String first = unsettled.keySet().iterator().next();
         sink.blind(Blindness.BEHIND + unsettled.size() + (unsettled.size() == 1 ? " file" : " files")
                 + " still being written, first " + first);
@@ -685,8 +688,24 @@ public final class DirectorySource implements ArrivalSource {
         if (r != null && !closed && settlePassPending.compareAndSet(false, true)) {
             r.soon(Duration.ofMillis(Math.max(50, settle.toMillis() / 2)), () -> {
                 settlePassPending.set(false);
-                rescan(sink);
+                settlePass(sink);
             });
+        }
+    }
+
+    /** Looks again at the files still being written, and only at them: not a walk of the whole tree. */
+    private void settlePass(ArrivalSink sink) {
+        if (closed) {
+            return;
+        }
+        List<Path> starts = new ArrayList<>();
+        synchronized (passLock) {
+            unsettled.keySet().forEach(key -> starts.add(root.resolve(key)));
+        }
+        try {
+            pass(starts, sink, true, false);
+        } catch (RuntimeException e) {
+            LOG.warn("source.settle_pass_failed root={} next=rescan in {}", bucket, Durations.format(pacing.next()), e);
         }
     }
 
