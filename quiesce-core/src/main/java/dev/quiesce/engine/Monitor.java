@@ -4,6 +4,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.Observation;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ArrivalBatch;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.TallyStore;
@@ -39,6 +40,8 @@ public final class Monitor {
     private final ExpectationStore expectations;
     private final Clock clock;
     private static final int MAX_RUNS = 1000;
+    /** What an open {@link ArrivalBatch} hands this monitor's deferred arrivals to; one instance, compared by identity. */
+    private final java.util.function.Consumer<List<Arrival>> batchRecorder = this::acceptAll;
 
     public Monitor(TallyStore tallies, Router router, Observer observer) {
         this(tallies, router, observer, null, null, Clock.systemUTC());
@@ -66,6 +69,7 @@ public final class Monitor {
      * @throws IllegalStateException if this monitor keeps no declarations
      */
     public void opened(String datasetId, String producerId) {
+        ArrivalBatch.flush(batchRecorder); // a declaration judges the data handed over before it
         if (requireExpectations().open(datasetId, producerId, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 LOG.info("producer.opened dataset={} producer={}", datasetId, producerId);
@@ -86,6 +90,7 @@ public final class Monitor {
 
     /** As {@link #closed(String, String, Sent)}, with which objects are the producer's. */
     public void closed(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution) {
+        ArrivalBatch.flush(batchRecorder); // a declaration judges the data handed over before it
         if (requireExpectations().close(datasetId, producerId, sent, attribution, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 // guarded: five arguments mean an array and three boxed counts per close, logged or not
@@ -163,8 +168,15 @@ public final class Monitor {
         };
     }
 
-    /** Records one arrival in every dataset it routes to; returns what recording did in each. */
+    /**
+     * Records one arrival in every dataset it routes to; returns what recording did in each. Inside an
+     * {@link ArrivalBatch} on this thread (a source handing over many arrivals), the arrival is deferred to
+     * the batch and recorded with the others by {@link #acceptAll} when it ends; the result is then empty.
+     */
     public List<Effect> accept(Arrival arrival) {
+        if (ArrivalBatch.defer(batchRecorder, arrival)) {
+            return List.of();
+        }
         List<Router.Route> routes = router.route(arrival);
         Instant seenAt = clock.instant();
         List<Effect> results = new ArrayList<>(routes.size());
@@ -193,8 +205,7 @@ public final class Monitor {
      * one per arrival: what lets a source that lands thousands of files a second keep up.
      */
     public void acceptAll(List<Arrival> arrivals) {
-        if (arrivals.size() == 1) {
-            accept(arrivals.get(0));
+        if (arrivals.isEmpty()) {
             return;
         }
         // per route, its arrivals in their order; a batch usually has one route

@@ -112,4 +112,16 @@ class MonitorTest {
         engine.monitor().sink("bucket").acceptAll(batch);
         assertThat(tallies.tally("events").changeSeq()).isEqualTo(3);
     }
+
+    @Test
+    void arrivalsAcceptedOneByOneInsideABatchAreRecordedWhenItEnds() {
+        dev.quiesce.port.ArrivalSink plain = a -> engine.monitor().accept(a); // a sink that knows only accept
+        dev.quiesce.port.ArrivalBatch.run(() -> {
+            plain.accept(Arrival.created("bucket", "events/a", 1, T0, "a1"));
+            plain.accept(Arrival.created("bucket", "events/b", 1, T0, "b1"));
+            assertThat(tallies.tally("events").objects()).as("deferred to the batch").isZero();
+        });
+        assertThat(tallies.tally("events").objects()).isEqualTo(2);
+        assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
+    }
 }

@@ -11,6 +11,7 @@ import dev.quiesce.Blindness;
 import dev.quiesce.KeyFilter;
 import dev.quiesce.RecordCounter;
 import java.io.InputStream;
+import dev.quiesce.port.ArrivalBatch;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.source.KnownObjects;
@@ -532,14 +533,6 @@ public final class DirectorySource implements ArrivalSource {
         }
 
         void add(Arrival a) {
-            if (!batches) {
-                // one by one, recorded as taken: a sink that throws gets that arrival and the rest again
-                sink.accept(a);
-                known.reported(a);
-                emitted++;
-                logEmitted(a);
-                return;
-            }
             batch.add(a);
             pendingKeys.add(a.key());
             if (batch.size() >= BATCH) {
@@ -562,12 +555,37 @@ public final class DirectorySource implements ArrivalSource {
             if (stopped()) {
                 return;
             }
-            sink.acceptAll(out);
-            for (Arrival a : out) {
-                known.reported(a);
-                logEmitted(a);
+            if (batches) {
+                sink.acceptAll(out); // all or nothing, as far as this source can tell
+                out.forEach(this::taken);
+                return;
             }
-            emitted += out.size();
+            // one by one to a plain sink, inside a batch that whatever records them behind it may join
+            // (the monitor does): a sink that throws gets that arrival and the ones after it again
+            RuntimeException[] failed = {null};
+            int[] accepted = {0};
+            ArrivalBatch.run(() -> {
+                try {
+                    for (Arrival a : out) {
+                        sink.accept(a);
+                        accepted[0]++;
+                    }
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                }
+            });
+            for (int i = 0; i < accepted[0]; i++) {
+                taken(out.get(i));
+            }
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
+
+        private void taken(Arrival a) {
+            known.reported(a);
+            logEmitted(a);
+            emitted++;
         }
 
         private void logEmitted(Arrival a) {
