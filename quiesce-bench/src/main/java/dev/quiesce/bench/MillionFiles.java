@@ -103,6 +103,9 @@ public final class MillionFiles {
             long exited = System.nanoTime();
             peak.interrupt();
             peak.join();
+            if (System.getProperty("quiesce.stderr") != null) {
+                Files.writeString(Path.of(System.getProperty("quiesce.stderr")), q.stderr()); // for a look at its log
+            }
             Matcher m = OBJECTS.matcher(q.stdout());
             long objects = m.find() ? Long.parseLong(m.group(1)) : -1;
             int renamed = perDir * dirs;

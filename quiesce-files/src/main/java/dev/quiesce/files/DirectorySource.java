@@ -145,6 +145,13 @@ public final class DirectorySource implements ArrivalSource {
     private final java.util.concurrent.atomic.AtomicBoolean settlePassPending = new java.util.concurrent.atomic.AtomicBoolean();
     /** A pass still walking after this long tells its sink it is behind. */
     private static final long BEHIND_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Queued event paths beyond which a full pass replaces them. */
+    private static final int MAX_QUEUED_EVENTS = 200_000;
+    /** Guards {@link #queuedEvents} and {@link #queuedOverflow}, handed from the watch thread to the event thread. */
+    private final Object eventsLock = new Object();
+    private Map<Path, Boolean> queuedEvents = new LinkedHashMap<>();
+    private boolean queuedOverflow;
+    private Thread eventThread;
     /** Arrivals handed to the sink at once: one store transaction each. */
     static final int BATCH = 2000;
     /** How often the tree is rescanned in full, after how long the last full rescan took. */
@@ -252,9 +259,12 @@ public final class DirectorySource implements ArrivalSource {
             if (closed) {
                 return;
             }
-            watchThread = new Thread(() -> watchLoop(sink), "quiesce-directory-watch");
+            watchThread = new Thread(this::watchLoop, "quiesce-directory-watch");
             watchThread.setDaemon(true);
             watchThread.start();
+            eventThread = new Thread(() -> eventLoop(sink), "quiesce-directory-events");
+            eventThread.setDaemon(true);
+            eventThread.start();
             rescans = new PollingLoop("quiesce-directory-rescan", pacing::next, () -> safetyNetRescan(sink));
             rescans.start();
         }
@@ -269,6 +279,7 @@ public final class DirectorySource implements ArrivalSource {
     @Override
     public void close() {
         Thread watching;
+        Thread handling;
         PollingLoop rescanning;
         synchronized (lifecycleLock) {
             if (closed) {
@@ -276,6 +287,7 @@ public final class DirectorySource implements ArrivalSource {
             }
             closed = true;
             watching = watchThread;
+            handling = eventThread;
             rescanning = rescans;
             WatchService w = watcher;
             if (w != null) {
@@ -287,11 +299,16 @@ public final class DirectorySource implements ArrivalSource {
                 }
             }
         }
+        synchronized (eventsLock) {
+            eventsLock.notifyAll();
+        }
         boolean stopped = rescanning == null || rescanning.close(CLOSE_WAIT_MILLIS);
         try {
-            if (watching != null && watching != Thread.currentThread()) {
-                watching.join(CLOSE_WAIT_MILLIS);
-                stopped &= !watching.isAlive();
+            for (Thread t : new Thread[] {watching, handling}) {
+                if (t != null && t != Thread.currentThread()) {
+                    t.join(CLOSE_WAIT_MILLIS);
+                    stopped &= !t.isAlive();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -337,7 +354,12 @@ public final class DirectorySource implements ArrivalSource {
         return pacing.next();
     }
 
-    private void watchLoop(ArrivalSink sink) {
+    /**
+     * Reads file events and queues them for {@link #eventLoop}, nothing else: the JDK keeps at most 512
+     * events per directory before it reports an overflow, so they must be read while the paths they name
+     * are being walked and recorded, not after.
+     */
+    private void watchLoop() {
         WatchService w = watcher;
         while (!closed) {
             WatchKey key;
@@ -368,8 +390,45 @@ public final class DirectorySource implements ArrivalSource {
                 try {
                     key = w.poll();
                 } catch (ClosedWatchServiceException e) {
-                    return;
+                    key = null;
                 }
+            }
+            synchronized (eventsLock) {
+                changed.forEach((path, structural) -> queuedEvents.merge(path, structural, Boolean::logicalOr));
+                // a queue this long is a backlog a full pass clears faster than path by path
+                queuedOverflow |= overflow || queuedEvents.size() > MAX_QUEUED_EVENTS;
+                if (queuedOverflow) {
+                    queuedEvents.clear();
+                }
+                eventsLock.notifyAll();
+            }
+        }
+        synchronized (eventsLock) {
+            eventsLock.notifyAll();
+        }
+        LOG.debug("source.watch_stopped root={}", bucket);
+    }
+
+    /** Brings the paths named by queued file events up to date, a burst at a time, in one pass each. */
+    private void eventLoop(ArrivalSink sink) {
+        while (!closed) {
+            Map<Path, Boolean> changed;
+            boolean overflow;
+            synchronized (eventsLock) {
+                while (!closed && queuedEvents.isEmpty() && !queuedOverflow) {
+                    try {
+                        eventsLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                changed = queuedEvents;
+                overflow = queuedOverflow;
+                queuedEvents = new LinkedHashMap<>();
+                queuedOverflow = false;
+            }
+            if (closed) {
+                break;
             }
             try {
                 if (overflow) {
@@ -392,7 +451,6 @@ public final class DirectorySource implements ArrivalSource {
                         bucket, changed.size(), Durations.format(pacing.next()), e);
             }
         }
-        LOG.debug("source.watch_stopped root={}", bucket);
     }
 
     /** Whether a path named by a watch event needs a look: a file, a new directory's tree, or something gone. */
@@ -488,7 +546,6 @@ public final class DirectorySource implements ArrivalSource {
             }
             out.removed(key);
         }
-        out.flush();
         LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={} unsettled={}",
                 bucket, scope == null ? "." : scope, walk.files, out.emitted, walk.skipped, unsettled.size());
         // a file that went away while it was being written is no longer waited for
@@ -497,6 +554,7 @@ public final class DirectorySource implements ArrivalSource {
         out.saidBehind |= walk.behind;
         if (full) {
             out.walkedRoot = true;
+            out.flush(); // seeing means everything seen was reported
             reportSight(walk, sink);
         }
         return true;
