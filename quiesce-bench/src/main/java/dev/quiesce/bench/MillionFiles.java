@@ -126,13 +126,19 @@ public final class MillionFiles {
     private static void idle(Path work, int files, int dirs, int seconds) throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         write(data, files, dirs);
+        long launched = System.nanoTime();
         try (QuiesceCommand q = QuiesceCommand.start(work, "watch", data.toString(), "--policy", "inactivity",
                 "--inactivity", "1h", "--json", "--verbose")) {
-            q.awaitStderr("source.started", 300_000);
+            q.awaitStderr("source.started", 900_000);
+            double firstPass = (System.nanoTime() - launched) / 1e9;
+            System.out.printf(Locale.ROOT, "first pass over %,d existing files recorded %.1f s after launch (JVM start"
+                    + " included): %,.0f files/s; peak RSS so far (VmHWM) %,d MB%n", files, firstPass, files / firstPass,
+                    q.residentHighWaterKb() / 1024);
             Thread.sleep(15_000); // past the first checks, the JIT's work and the first paced rescans
             double core = coreFraction(q.pid(), seconds);
             System.out.printf(Locale.ROOT, "quiesce watching %,d files in %d directories, idle: %.4f of a core over %d s;"
-                    + " VmRSS %,d MB%n", files, dirs, core, seconds, rssKb(q.pid()) / 1024);
+                            + " VmRSS %,d MB, VmHWM %,d MB; Java heap after a full GC %s%n", files, dirs, core, seconds,
+                    rssKb(q.pid()) / 1024, q.residentHighWaterKb() / 1024, heapAfterGc(q.pid(), files));
         }
         Process inotify;
         try {
@@ -149,6 +155,25 @@ public final class MillionFiles {
         } finally {
             inotify.destroy();
             inotify.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The Java heap in use after a full collection, from {@code jcmd}: the live state, per file too. */
+    private static String heapAfterGc(long pid, int files) {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(out);
+            if (!m.find()) {
+                return "unknown";
+            }
+            long kb = Long.parseLong(m.group(1));
+            return String.format(Locale.ROOT, "%,d MB (%,d bytes a file)", kb / 1024, kb * 1024 / files);
+        } catch (IOException | InterruptedException e) {
+            return "unknown (" + e + ")";
         }
     }
 

@@ -258,7 +258,7 @@ public final class KnownObjects {
         Known k = new Known();
         k.present = (d.flags[slot] & Directory.PRESENT) != 0;
         k.version = d.versionA[slot] + ":" + d.versionB[slot];
-        k.token = k.version;
+        k.token = (d.flags[slot] & Directory.TOMBSTONE) != 0 ? "removed:" + k.version : k.version;
         k.baseToken = k.version;
         k.eventTime = Instant.ofEpochSecond(0, d.eventNanos[slot]);
         return k;
@@ -266,14 +266,17 @@ public final class KnownObjects {
 
     /** Packs the key's state into its directory's arrays when it fits, else keeps it in {@link #uncommon}. */
     private void store(Directory d, int slot, String key, Known k) {
-        long[] packed = k.earlier == null && k.token.equals(k.version) && k.token.equals(k.baseToken)
+        // a present file (token = version), or one removed since (token = removed:<version>): nearly every key
+        boolean tombstone = !k.present && k.earlier == null && k.version != null && k.version.equals(k.baseToken)
+                && k.token.equals("removed:" + k.version);
+        long[] packed = tombstone || (k.earlier == null && k.token.equals(k.version) && k.token.equals(k.baseToken))
                 ? pack(k.version) : null;
         long nanos = packed == null ? 0 : epochNanos(k.eventTime);
         if (packed != null && nanos != Long.MIN_VALUE) {
             d.versionA[slot] = packed[0];
             d.versionB[slot] = packed[1];
             d.eventNanos[slot] = nanos;
-            d.flags[slot] = k.present ? Directory.PRESENT : 0;
+            d.flags[slot] = k.present ? Directory.PRESENT : tombstone ? Directory.TOMBSTONE : 0;
             uncommon.remove(key);
         } else {
             d.flags[slot] = (byte) (Directory.UNCOMMON | (k.present ? Directory.PRESENT : 0));
@@ -300,7 +303,7 @@ public final class KnownObjects {
 
     /** A non-negative decimal with no leading zero (so it prints back the same), or -1. */
     private static long parseCanonical(String s, int from, int to) {
-        if (to - from > 18 || (s.charAt(from) == '0' && to - from > 1)) {
+        if (to - from > 19 || (s.charAt(from) == '0' && to - from > 1)) {
             return -1;
         }
         long v = 0;
@@ -310,8 +313,18 @@ public final class KnownObjects {
                 return -1;
             }
             v = v * 10 + (c - '0');
+            if (v < 0) {
+                return -1; // past Long.MAX_VALUE (only a 19-digit number can get here)
+            }
         }
         return v;
+    }
+
+    /** Whether the key's state is packed into its directory's arrays (for tests: the memory a key costs). */
+    boolean packed(String key) {
+        Directory d = directory(key, false);
+        int slot = d == null ? -1 : d.find(key);
+        return slot >= 0 && (d.flags[slot] & Directory.UNCOMMON) == 0;
     }
 
     /** Nanoseconds since the epoch, or {@link Long#MIN_VALUE} outside what a long holds (about 1677–2262). */
@@ -330,6 +343,8 @@ public final class KnownObjects {
     private static final class Directory {
         static final byte PRESENT = 1;
         static final byte UNCOMMON = 2;
+        /** Removed; its token is {@code removed:<version>}. */
+        static final byte TOMBSTONE = 4;
 
         final String prefix;
         int count;

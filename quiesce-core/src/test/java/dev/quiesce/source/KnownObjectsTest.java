@@ -31,10 +31,13 @@ class KnownObjectsTest {
         assertThat(known.present("d/e/g.json")).isFalse();
         assertThat(known.present("d/f.json")).isFalse();
         assertThat(known.size()).isEqualTo(1);
+        assertThat(known.packed("d/e/f.json")).as("a file's state takes no objects").isTrue();
         // removed and back at the same content and time: a new token, a later event time
         Arrival removal = known.removed("d/e/f.json", T1.plusSeconds(5));
         assertThat(removal.dedupeToken()).isEqualTo("removed:" + v);
         known.reported(removal);
+        assertThat(known.packed("d/e/f.json")).as("nor does its tombstone").isTrue();
+        assertThat(known.present("d/e/f.json")).isFalse();
         Arrival again = report("d/e/f.json", 10, T1, v, v);
         assertThat(again.dedupeToken()).isEqualTo(v + "/" + T1.plusSeconds(5).plusNanos(1));
         assertThat(again.eventTime()).isEqualTo(T1.plusSeconds(5).plusNanos(1));
@@ -43,6 +46,9 @@ class KnownObjectsTest {
     @Test
     void versionsThatDoNotPackAreKeptWhole() {
         assertThat(KnownObjects.pack("12:34")).containsExactly(12, 34);
+        assertThat(KnownObjects.pack("1796177900696350952:12")).as("epoch nanos of today have 19 digits")
+                .containsExactly(1796177900696350952L, 12);
+        assertThat(KnownObjects.pack("9999999999999999999:12")).as("beyond a long").isNull();
         assertThat(KnownObjects.pack("012:34")).as("would print back differently").isNull();
         assertThat(KnownObjects.pack("\"etag\":34")).isNull();
         assertThat(KnownObjects.pack("12:")).isNull();
