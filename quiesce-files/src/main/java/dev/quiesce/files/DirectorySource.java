@@ -600,6 +600,9 @@ public final class DirectorySource implements ArrivalSource {
 
         void removed(String key) {
             before(key);
+            if (!known.present(key)) {
+                return; // its removal was pending from another start of this pass, and is reported now
+            }
             add(known.removed(key, clock.instant()));
         }
 
