@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Sight.</b> The sink hears {@link ArrivalSink#blind blind} when a full pass cannot read the root
  * (gone, unreadable) or a subtree, and when the source is behind: watch events overflowed, a pass has been
- * walking for over 500 ms, or files are still being written; it hears {@link ArrivalSink#seeing seeing}
+ * walking for over 500 ms (see below for the safety-net rescan), or files are still being written; it hears {@link ArrivalSink#seeing seeing}
  * after a full pass that read everything with nothing left unsettled. Links inside the tree are followed;
  * a link back to a directory being walked is skipped, so a cycle ends.
  *
@@ -83,12 +83,22 @@ import org.slf4j.LoggerFactory;
  * regular files count (a link to one counts as the file).
  *
  * <p><b>Watching.</b> {@link #scanOnce} walks the tree once. {@link #start} scans, then follows
- * the tree with a {@link WatchService} (registering new subdirectories as they appear) and rescans
- * it in full every {@link Builder#rescanInterval rescan interval} (default
- * 2 s), which picks up whatever the watch service missed: overflowed
- * events, files created before their directory was registered, platforms whose watch service polls.
- * Files that vanish or cannot be read during a pass are skipped for that pass and looked at again
- * on the next one; a failing pass in the background is logged at WARN and retried.
+ * the tree with a {@link WatchService} (registering new subdirectories as they appear): one thread only
+ * reads its events (the JDK reports an overflow past 512 unread events of a directory), another walks the
+ * paths they name, a whole burst in one pass. A full rescan every {@link Builder#rescanInterval rescan
+ * interval} (default 2 s) is the safety net that picks up whatever the watch service missed: overflowed
+ * events, files created before their directory was registered, platforms whose watch service polls. Its
+ * interval grows with the time a rescan takes ({@link RescanPacing}: a hundred times as long, at most
+ * 5 minutes), so watching a large tree costs about 1 % of a core rather than a rescan after rescan; see
+ * {@link #currentRescanInterval}. A safety-net rescan that finds nothing and keeps no one waiting does
+ * not say it is behind, however long it walks. Files that vanish or cannot be read during a pass are
+ * skipped for that pass and looked at again on the next one; a failing pass in the background is logged
+ * at WARN and retried.
+ *
+ * <p><b>Batches and memory.</b> A pass hands what it finds to the sink in batches of up to {@value #BATCH}
+ * ({@link ArrivalSink#acceptAll} when the sink overrides it, else one by one inside an {@link ArrivalBatch},
+ * which a monitor behind the sink joins), as it walks each directory, never holding the whole tree's
+ * listing; what it knows per file is kept compactly by {@link KnownObjects}.
  *
  * <p><b>Thread safety.</b> Instances are thread-safe: passes (from {@link #scanOnce}, the watch
  * thread and the rescan thread) run one at a time, and the sink is only ever called by one thread
@@ -539,10 +549,18 @@ public final class DirectorySource implements ArrivalSource {
             return true;
         }
         walk.flushAll();
+        for (Path dir : walk.registeredNow) {
+            relist(dir, walk);
+        }
         String scope = full ? null : keyOf(start);
         for (String key : known.notSeen(scope, walk::unreadable)) {
             if (out.stopped()) {
                 return false;
+            }
+            if (Files.isRegularFile(root.resolve(key))) {
+                // there, though the listing did not show it (a directory changing while it is read): not gone
+                LOG.debug("source.unlisted_file_kept root={} key={} next=looked at by the next pass", bucket, key);
+                continue;
             }
             out.removed(key);
         }
@@ -664,6 +682,33 @@ public final class DirectorySource implements ArrivalSource {
             return sink.getClass().getMethod("acceptAll", List.class).getDeclaringClass() != ArrivalSink.class;
         } catch (NoSuchMethodException | SecurityException e) {
             return false;
+        }
+    }
+
+    /**
+     * Lists a directory's files again once it is watched: a file created after the walk opened the directory
+     * and before the watch began is in neither the listing nor the events (with rescans minutes apart, it
+     * would wait that long). What the walk already handled is unchanged now and costs a lookup.
+     */
+    private void relist(Path dir, Walk walk) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path file : entries) {
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (IOException e) {
+                    continue; // gone meanwhile, or unreadable: the events and the next pass tell
+                }
+                String key = keyOf(file);
+                if (attrs.isRegularFile() && filter.accepts(key)) {
+                    emitCreated(key, attrs, walk.out);
+                    if (unsettled.containsKey(key)) {
+                        walk.unsettledListed.add(key);
+                    }
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // gone or unreadable since the walk: the walk's own result stands
         }
     }
 
@@ -805,15 +850,17 @@ public final class DirectorySource implements ArrivalSource {
         return key.toString();
     }
 
-    private void register(Path dir) {
+    /** Watches a directory; returns whether it was not watched before. */
+    private boolean register(Path dir) {
         WatchService w = watcher;
         if (w == null || closed || registeredDirs.contains(dir)) {
-            return;
+            return false;
         }
         try {
             WatchKey key = dir.register(w, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
             watchedDirs.put(key, dir);
             registeredDirs.add(dir);
+            return true;
         } catch (ClosedWatchServiceException e) {
             // closing: nothing more to watch
         } catch (NoSuchFileException e) {
@@ -822,6 +869,7 @@ public final class DirectorySource implements ArrivalSource {
             LOG.warn("source.watch_register_failed root={} dir={} error={} next=changes there are found by the rescan every {}",
                     bucket, keyOf(dir), e.toString(), Durations.format(rescanInterval));
         }
+        return false;
     }
 
     /** A new or changed file first seen at this size and time, not yet counted; {@code open}: held open for writing. */
@@ -840,6 +888,8 @@ public final class DirectorySource implements ArrivalSource {
         final boolean safetyNet;
         /** Per directory being walked (innermost last), its files not yet handled. */
         final java.util.ArrayDeque<List<Map.Entry<String, BasicFileAttributes>>> pending = new java.util.ArrayDeque<>();
+        /** Directories this walk started watching while events were followed: listed again once watched. */
+        final List<Path> registeredNow = new ArrayList<>();
         /** Keys still being written that this walk listed. */
         final Set<String> unsettledListed = new HashSet<>();
         final Set<String> unreadablePrefixes = new HashSet<>();
@@ -905,7 +955,9 @@ public final class DirectorySource implements ArrivalSource {
             if (!dir.equals(root) && KeyFilter.prunedDirectory(dir.getFileName().toString())) {
                 return FileVisitResult.SKIP_SUBTREE;
             }
-            register(dir);
+            if (register(dir) && eventThread != null) {
+                registeredNow.add(dir);
+            }
             pending.addLast(new ArrayList<>());
             return FileVisitResult.CONTINUE;
         }
