@@ -34,8 +34,13 @@ final class QuiesceCommand implements AutoCloseable {
     }
 
     static QuiesceCommand start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // -Dquiesce.jvm="-XX:... -Xmx..." passes JVM options to the command (a profiler, a heap size)
+        String jvm = System.getProperty("quiesce.jvm", "").trim();
+        if (!jvm.isEmpty()) {
+            cmd.addAll(List.of(jvm.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout-", ".txt");
         Path err = Files.createTempFile(workDir, "stderr-", ".txt");
@@ -69,6 +74,10 @@ final class QuiesceCommand implements AutoCloseable {
             throw new IllegalStateException("quiesce did not exit within " + timeoutMillis + " ms");
         }
         return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean alive() {

@@ -4,6 +4,7 @@ import dev.quiesce.Arrival;
 import dev.quiesce.Observation;
 import dev.quiesce.Sent;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.port.ArrivalBatch;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ExpectationStore;
 import dev.quiesce.port.TallyStore;
@@ -39,6 +40,8 @@ public final class Monitor {
     private final ExpectationStore expectations;
     private final Clock clock;
     private static final int MAX_RUNS = 1000;
+    /** What an open {@link ArrivalBatch} hands this monitor's deferred arrivals to; one instance, compared by identity. */
+    private final java.util.function.Consumer<List<Arrival>> batchRecorder = this::acceptAll;
 
     public Monitor(TallyStore tallies, Router router, Observer observer) {
         this(tallies, router, observer, null, null, Clock.systemUTC());
@@ -66,6 +69,7 @@ public final class Monitor {
      * @throws IllegalStateException if this monitor keeps no declarations
      */
     public void opened(String datasetId, String producerId) {
+        ArrivalBatch.flush(batchRecorder); // a declaration judges the data handed over before it
         if (requireExpectations().open(datasetId, producerId, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 LOG.info("producer.opened dataset={} producer={}", datasetId, producerId);
@@ -86,6 +90,7 @@ public final class Monitor {
 
     /** As {@link #closed(String, String, Sent)}, with which objects are the producer's. */
     public void closed(String datasetId, String producerId, Sent sent, dev.quiesce.Attribution attribution) {
+        ArrivalBatch.flush(batchRecorder); // a declaration judges the data handed over before it
         if (requireExpectations().close(datasetId, producerId, sent, attribution, clock.instant())) {
             if (LOG.isInfoEnabled()) {
                 // guarded: five arguments mean an array and three boxed counts per close, logged or not
@@ -147,6 +152,11 @@ public final class Monitor {
             }
 
             @Override
+            public void acceptAll(List<Arrival> arrivals) {
+                Monitor.this.acceptAll(arrivals);
+            }
+
+            @Override
             public void blind(String reason) {
                 Monitor.this.blind(bucket, reason);
             }
@@ -158,8 +168,15 @@ public final class Monitor {
         };
     }
 
-    /** Records one arrival in every dataset it routes to; returns what recording did in each. */
+    /**
+     * Records one arrival in every dataset it routes to; returns what recording did in each. Inside an
+     * {@link ArrivalBatch} on this thread (a source handing over many arrivals), the arrival is deferred to
+     * the batch and recorded with the others by {@link #acceptAll} when it ends; the result is then empty.
+     */
     public List<Effect> accept(Arrival arrival) {
+        if (ArrivalBatch.defer(batchRecorder, arrival)) {
+            return List.of();
+        }
         List<Router.Route> routes = router.route(arrival);
         Instant seenAt = clock.instant();
         List<Effect> results = new ArrayList<>(routes.size());
@@ -180,5 +197,45 @@ public final class Monitor {
             results.add(r);
         }
         return results;
+    }
+
+    /**
+     * Records a batch of arrivals as {@link #accept} would one by one, but with one
+     * {@link TallyStore#recordAll} per dataset and one wake-up of its observations per batch rather than
+     * one per arrival: what lets a source that lands thousands of files a second keep up.
+     */
+    public void acceptAll(List<Arrival> arrivals) {
+        if (arrivals.isEmpty()) {
+            return;
+        }
+        // per route, its arrivals in their order; a batch usually has one route
+        java.util.Map<Router.Route, List<Arrival>> byRoute = new java.util.LinkedHashMap<>();
+        for (Arrival a : arrivals) {
+            for (Router.Route route : router.route(a)) {
+                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(a);
+            }
+        }
+        Instant seenAt = clock.instant();
+        for (java.util.Map.Entry<Router.Route, List<Arrival>> e : byRoute.entrySet()) {
+            Router.Route route = e.getKey();
+            String datasetId = route.datasetId();
+            List<Arrival> batch = e.getValue();
+            List<Effect> effects = tallies.recordAll(datasetId, batch, seenAt);
+            Arrival firstCounted = null;
+            for (int i = 0; i < effects.size(); i++) {
+                Effect r = effects.get(i);
+                if (r == Effect.REMOVED) {
+                    // as in accept: a run whose spec fails on deletes ends before the batch wakes it
+                    observer.removed(datasetId, batch.get(i).key());
+                }
+                if (r.counted() && firstCounted == null) {
+                    firstCounted = batch.get(i);
+                }
+            }
+            LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
+            if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
+                startRun(route.dated() ? datasetId : runId(datasetId, firstCounted), datasetId);
+            }
+        }
     }
 }

@@ -14,6 +14,18 @@ public interface ArrivalSink {
     /** One arrival; may be called again for the same arrival (stores deduplicate). */
     void accept(Arrival arrival);
 
+    /**
+     * Several arrivals at once, in order, as {@link #accept} one after the other would take them; a source
+     * that finds many files in one pass hands them here so the store can record them together. The default
+     * loops over {@link #accept}. When it throws, any of them may or may not have been taken: the source
+     * reports them all again (stores deduplicate).
+     */
+    default void acceptAll(java.util.List<Arrival> arrivals) {
+        for (Arrival a : arrivals) {
+            accept(a);
+        }
+    }
+
     /** The source cannot see all of its location now; repeated calls update the reason. */
     default void blind(String reason) {
     }

@@ -31,6 +31,24 @@ public interface TallyStore {
      */
     Effect record(String datasetId, Arrival arrival, Instant seenAt);
 
+    /**
+     * Records arrivals into a dataset's tally as {@link #record} would one after the other, in list order,
+     * and returns each one's effect at the same index. A source that lands many files at once hands them
+     * here so a store can record them together (one transaction, one write of the counters) rather than
+     * pay a commit per arrival. The default loops over {@link #record}; a store that overrides it must give
+     * the same effects and the same tally, duplicates within the list included. Atomic per arrival at
+     * least: a failure may leave a prefix of the list recorded, which a redelivery then counts once.
+     *
+     * @param seenAt when the monitor received the arrivals, as for {@link #record}
+     */
+    default java.util.List<Effect> recordAll(String datasetId, java.util.List<Arrival> arrivals, Instant seenAt) {
+        java.util.List<Effect> effects = new java.util.ArrayList<>(arrivals.size());
+        for (Arrival a : arrivals) {
+            effects.add(record(datasetId, a, seenAt));
+        }
+        return effects;
+    }
+
     /** The dataset's tally; {@link Tally#EMPTY} when nothing was recorded. */
     Tally tally(String datasetId);
 

@@ -3,6 +3,7 @@ package dev.quiesce.source;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background half of a listing source: one daemon thread that runs a pass every interval (with a fixed
- * delay between the end of one and the start of the next), an extra pass soon when asked, and a close that
+ * The background half of a listing source: one daemon thread that runs a pass every interval (a delay
+ * between the end of one and the start of the next, fixed or {@linkplain #PollingLoop(String, Supplier, Runnable)
+ * asked for after each pass}, as a {@link RescanPacing} does), an extra pass soon when asked, and a close that
  * waits a few seconds for a pass in progress. A pass that throws is logged and the next one runs as planned.
  * Thread-safe.
  */
@@ -21,7 +23,7 @@ public final class PollingLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PollingLoop.class);
 
     private final String name;
-    private final Duration interval;
+    private final Supplier<Duration> interval;
     private final Runnable pass;
     private final Object lock = new Object();
     private ScheduledExecutorService executor;
@@ -34,9 +36,22 @@ public final class PollingLoop implements AutoCloseable {
      * @param pass one pass; it should not throw, but a throw is logged rather than ending the loop
      */
     public PollingLoop(String name, Duration interval, Runnable pass) {
+        this(name, constant(requireNonNull(interval, "interval")), pass);
+    }
+
+    /**
+     * @param name the thread's name, and how the log names the loop
+     * @param interval asked at start and after each pass: the delay until the next pass
+     * @param pass one pass; it should not throw, but a throw is logged rather than ending the loop
+     */
+    public PollingLoop(String name, Supplier<Duration> interval, Runnable pass) {
         this.name = requireNonNull(name, "name");
         this.interval = requireNonNull(interval, "interval");
         this.pass = requireNonNull(pass, "pass");
+    }
+
+    private static Supplier<Duration> constant(Duration d) {
+        return () -> d;
     }
 
     /** Starts passing every interval, the first one interval from now; does nothing once closed. */
@@ -51,8 +66,21 @@ public final class PollingLoop implements AutoCloseable {
                 thread = t;
                 return t;
             });
-            long every = Math.max(1, interval.toMillis());
-            executor.scheduleWithFixedDelay(this::runPass, every, every, TimeUnit.MILLISECONDS);
+            scheduleNext();
+        }
+    }
+
+    /** Schedules the next regular pass; with the lock held or from the loop's thread. */
+    private void scheduleNext() {
+        synchronized (lock) {
+            if (closed || executor == null) {
+                return;
+            }
+            try {
+                executor.schedule(this::runPass, Math.max(1, interval.get().toMillis()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
@@ -85,7 +113,9 @@ public final class PollingLoop implements AutoCloseable {
         try {
             pass.run();
         } catch (RuntimeException e) {
-            LOG.warn("source.pass_failed loop={} next=pass again in {} ms", name, interval.toMillis(), e);
+            LOG.warn("source.pass_failed loop={} next=the next pass", name, e);
+        } finally {
+            scheduleNext();
         }
     }
 

@@ -88,4 +88,40 @@ class MonitorTest {
         assertThat(store.list(10)).extracting(Observation::id)
                 .containsExactlyInAnyOrder("firehose/2024-05-01", "firehose/2024-05-02");
     }
+
+    @Test
+    void aBatchCountsRoutesAndStartsRunsAsItsArrivalsOneByOneWould() {
+        java.util.List<Arrival> batch = java.util.List.of(
+                Arrival.created("bucket", "events/a", 1, T0, "a1"),
+                Arrival.created("bucket", "events/clicks/b", 2, T0, "b1"),
+                Arrival.created("bucket", "events/a", 1, T0, "a1"), // redelivered within the batch
+                Arrival.created("bucket", "events/c", 3, T0.plusSeconds(90), "c1"),
+                Arrival.removed("bucket", "events/a", T0.plusSeconds(1), "a2"),
+                Arrival.created("bucket", "elsewhere/d", 4, T0, "d1"));
+        engine.monitor().sink("bucket").acceptAll(batch);
+        assertThat(tallies.tally("events").objects()).isEqualTo(1);
+        assertThat(tallies.tally("events").removals()).isEqualTo(1);
+        assertThat(tallies.tally("events").changeSeq()).isEqualTo(3);
+        assertThat(tallies.tally("clicks").objects()).isEqualTo(1);
+        assertThat(tallies.tally("bucket").objects()).isEqualTo(1);
+        // one run per dataset, dated by the batch's first arrival there, active
+        assertThat(store.list(10)).extracting(Observation::id).containsExactlyInAnyOrder(
+                "events/2024-05-01", "clicks/2024-05-01", "bucket/2024-05-01");
+        assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
+        // the same batch again is all redelivery: nothing moves
+        engine.monitor().sink("bucket").acceptAll(batch);
+        assertThat(tallies.tally("events").changeSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void arrivalsAcceptedOneByOneInsideABatchAreRecordedWhenItEnds() {
+        dev.quiesce.port.ArrivalSink plain = a -> engine.monitor().accept(a); // a sink that knows only accept
+        dev.quiesce.port.ArrivalBatch.run(() -> {
+            plain.accept(Arrival.created("bucket", "events/a", 1, T0, "a1"));
+            plain.accept(Arrival.created("bucket", "events/b", 1, T0, "b1"));
+            assertThat(tallies.tally("events").objects()).as("deferred to the batch").isZero();
+        });
+        assertThat(tallies.tally("events").objects()).isEqualTo(2);
+        assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
+    }
 }

@@ -11,10 +11,12 @@ import dev.quiesce.Blindness;
 import dev.quiesce.KeyFilter;
 import dev.quiesce.RecordCounter;
 import java.io.InputStream;
+import dev.quiesce.port.ArrivalBatch;
 import dev.quiesce.port.ArrivalSink;
 import dev.quiesce.port.ArrivalSource;
 import dev.quiesce.source.KnownObjects;
 import dev.quiesce.source.PollingLoop;
+import dev.quiesce.source.RescanPacing;
 import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import java.io.IOException;
@@ -65,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Sight.</b> The sink hears {@link ArrivalSink#blind blind} when a full pass cannot read the root
  * (gone, unreadable) or a subtree, and when the source is behind: watch events overflowed, a pass has been
- * walking for over 500 ms, or files are still being written; it hears {@link ArrivalSink#seeing seeing}
+ * walking for over 500 ms (see below for the safety-net rescan), or files are still being written; it hears {@link ArrivalSink#seeing seeing}
  * after a full pass that read everything with nothing left unsettled. Links inside the tree are followed;
  * a link back to a directory being walked is skipped, so a cycle ends.
  *
@@ -81,12 +83,22 @@ import org.slf4j.LoggerFactory;
  * regular files count (a link to one counts as the file).
  *
  * <p><b>Watching.</b> {@link #scanOnce} walks the tree once. {@link #start} scans, then follows
- * the tree with a {@link WatchService} (registering new subdirectories as they appear) and rescans
- * it in full every {@link Builder#rescanInterval rescan interval} (default
- * 2 s), which picks up whatever the watch service missed: overflowed
- * events, files created before their directory was registered, platforms whose watch service polls.
- * Files that vanish or cannot be read during a pass are skipped for that pass and looked at again
- * on the next one; a failing pass in the background is logged at WARN and retried.
+ * the tree with a {@link WatchService} (registering new subdirectories as they appear): one thread only
+ * reads its events (the JDK reports an overflow past 512 unread events of a directory), another walks the
+ * paths they name, a whole burst in one pass. A full rescan every {@link Builder#rescanInterval rescan
+ * interval} (default 2 s) is the safety net that picks up whatever the watch service missed: overflowed
+ * events, files created before their directory was registered, platforms whose watch service polls. Its
+ * interval grows with the time a rescan takes ({@link RescanPacing}: a hundred times as long, at most
+ * 5 minutes), so watching a large tree costs about 1 % of a core rather than a rescan after rescan; see
+ * {@link #currentRescanInterval}. A safety-net rescan that finds nothing and keeps no one waiting does
+ * not say it is behind, however long it walks. Files that vanish or cannot be read during a pass are
+ * skipped for that pass and looked at again on the next one; a failing pass in the background is logged
+ * at WARN and retried.
+ *
+ * <p><b>Batches and memory.</b> A pass hands what it finds to the sink in batches of up to {@value #BATCH}
+ * ({@link ArrivalSink#acceptAll} when the sink overrides it, else one by one inside an {@link ArrivalBatch},
+ * which a monitor behind the sink joins), as it walks each directory, never holding the whole tree's
+ * listing; what it knows per file is kept compactly by {@link KnownObjects}.
  *
  * <p><b>Thread safety.</b> Instances are thread-safe: passes (from {@link #scanOnce}, the watch
  * thread and the rescan thread) run one at a time, and the sink is only ever called by one thread
@@ -143,6 +155,24 @@ public final class DirectorySource implements ArrivalSource {
     private final java.util.concurrent.atomic.AtomicBoolean settlePassPending = new java.util.concurrent.atomic.AtomicBoolean();
     /** A pass still walking after this long tells its sink it is behind. */
     private static final long BEHIND_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Queued event paths beyond which a full pass replaces them. */
+    private static final int MAX_QUEUED_EVENTS = 200_000;
+    /** Guards {@link #queuedEvents} and {@link #queuedOverflow}, handed from the watch thread to the event thread. */
+    private final Object eventsLock = new Object();
+    private Map<Path, Boolean> queuedEvents = new LinkedHashMap<>();
+    private boolean queuedOverflow;
+    private Thread eventThread;
+    /** Arrivals handed to the sink at once: one store transaction each. */
+    static final int BATCH = 2000;
+    /** How often the tree is rescanned in full, after how long the last full rescan took. */
+    private final RescanPacing pacing;
+    /** Threads waiting for the pass lock: a rescan that keeps them waiting is behind. */
+    private final java.util.concurrent.atomic.AtomicInteger waitingForPass = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether the last full pass read everything; with {@link #lastBlind}, what a later pass reports as sight. */
+    private boolean sightClear = true;
+    private String lastBlind;
+    /** Whether the sink was last told files are still being written; guarded by {@link #passLock}. */
+    private boolean heldForUnsettled;
 
     private DirectorySource(Path root, KeyFilter filter, Duration rescanInterval, Clock clock, boolean countRecords,
                             Duration settle) {
@@ -153,6 +183,7 @@ public final class DirectorySource implements ArrivalSource {
         this.known = new KnownObjects(bucket);
         this.filter = filter;
         this.rescanInterval = rescanInterval;
+        this.pacing = RescanPacing.over(rescanInterval);
         this.clock = clock;
     }
 
@@ -194,7 +225,7 @@ public final class DirectorySource implements ArrivalSource {
         if (closed) {
             throw new IllegalStateException("directory source for " + bucket + " is closed");
         }
-        return pass(root, sink, false);
+        return pass(List.of(root), sink, false, false);
     }
 
     /**
@@ -229,7 +260,7 @@ public final class DirectorySource implements ArrivalSource {
         }
         int emitted;
         try {
-            emitted = pass(root, sink, false); // registers every directory it walks
+            emitted = pass(List.of(root), sink, false, false); // registers every directory it walks
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -238,10 +269,13 @@ public final class DirectorySource implements ArrivalSource {
             if (closed) {
                 return;
             }
-            watchThread = new Thread(() -> watchLoop(sink), "quiesce-directory-watch");
+            watchThread = new Thread(this::watchLoop, "quiesce-directory-watch");
             watchThread.setDaemon(true);
             watchThread.start();
-            rescans = new PollingLoop("quiesce-directory-rescan", rescanInterval, () -> rescan(sink));
+            eventThread = new Thread(() -> eventLoop(sink), "quiesce-directory-events");
+            eventThread.setDaemon(true);
+            eventThread.start();
+            rescans = new PollingLoop("quiesce-directory-rescan", pacing::next, () -> safetyNetRescan(sink));
             rescans.start();
         }
         LOG.info("source.started root={} emitted={} watchedDirs={} rescanInterval={} {}",
@@ -255,6 +289,7 @@ public final class DirectorySource implements ArrivalSource {
     @Override
     public void close() {
         Thread watching;
+        Thread handling;
         PollingLoop rescanning;
         synchronized (lifecycleLock) {
             if (closed) {
@@ -262,6 +297,7 @@ public final class DirectorySource implements ArrivalSource {
             }
             closed = true;
             watching = watchThread;
+            handling = eventThread;
             rescanning = rescans;
             WatchService w = watcher;
             if (w != null) {
@@ -273,11 +309,16 @@ public final class DirectorySource implements ArrivalSource {
                 }
             }
         }
+        synchronized (eventsLock) {
+            eventsLock.notifyAll();
+        }
         boolean stopped = rescanning == null || rescanning.close(CLOSE_WAIT_MILLIS);
         try {
-            if (watching != null && watching != Thread.currentThread()) {
-                watching.join(CLOSE_WAIT_MILLIS);
-                stopped &= !watching.isAlive();
+            for (Thread t : new Thread[] {watching, handling}) {
+                if (t != null && t != Thread.currentThread()) {
+                    t.join(CLOSE_WAIT_MILLIS);
+                    stopped &= !t.isAlive();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -294,18 +335,41 @@ public final class DirectorySource implements ArrivalSource {
 
     // ---------------------------------------------------------------- background threads
 
-    private void rescan(ArrivalSink sink) {
+    /**
+     * The periodic full rescan, a safety net behind the file events: its interval grows with the time it
+     * takes ({@link RescanPacing}), timed on the source's clock.
+     */
+    private void safetyNetRescan(ArrivalSink sink) {
         if (closed) {
             return;
         }
+        long began = clock.millis();
         try {
-            pass(root, sink, true);
+            pass(List.of(root), sink, true, true);
         } catch (RuntimeException e) {
-            LOG.warn("source.rescan_failed root={} next=rescan in {}", bucket, Durations.format(rescanInterval), e);
+            LOG.warn("source.rescan_failed root={} next=rescan in {}", bucket, Durations.format(pacing.next()), e);
+        } finally {
+            Duration took = Duration.ofMillis(Math.max(0, clock.millis() - began));
+            Duration before = pacing.next();
+            Duration next = pacing.passed(took);
+            if (!next.equals(before)) {
+                LOG.debug("source.rescan_paced root={} took={} next={} known={}", bucket, Durations.format(took),
+                        Durations.format(next), known.size());
+            }
         }
     }
 
-    private void watchLoop(ArrivalSink sink) {
+    /** How long until the next full rescan once started: the rescan interval, or more for a tree slow to walk. */
+    public Duration currentRescanInterval() {
+        return pacing.next();
+    }
+
+    /**
+     * Reads file events and queues them for {@link #eventLoop}, nothing else: the JDK keeps at most 512
+     * events per directory before it reports an overflow, so they must be read while the paths they name
+     * are being walked and recorded, not after.
+     */
+    private void watchLoop() {
         WatchService w = watcher;
         while (!closed) {
             WatchKey key;
@@ -336,116 +400,333 @@ public final class DirectorySource implements ArrivalSource {
                 try {
                     key = w.poll();
                 } catch (ClosedWatchServiceException e) {
-                    return;
+                    key = null;
                 }
+            }
+            synchronized (eventsLock) {
+                changed.forEach((path, structural) -> queuedEvents.merge(path, structural, Boolean::logicalOr));
+                // a queue this long is a backlog a full pass clears faster than path by path
+                queuedOverflow |= overflow || queuedEvents.size() > MAX_QUEUED_EVENTS;
+                if (queuedOverflow) {
+                    queuedEvents.clear();
+                }
+                eventsLock.notifyAll();
+            }
+        }
+        synchronized (eventsLock) {
+            eventsLock.notifyAll();
+        }
+        LOG.debug("source.watch_stopped root={}", bucket);
+    }
+
+    /** Brings the paths named by queued file events up to date, a burst at a time, in one pass each. */
+    private void eventLoop(ArrivalSink sink) {
+        while (!closed) {
+            Map<Path, Boolean> changed;
+            boolean overflow;
+            synchronized (eventsLock) {
+                while (!closed && queuedEvents.isEmpty() && !queuedOverflow) {
+                    try {
+                        eventsLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                changed = queuedEvents;
+                overflow = queuedOverflow;
+                queuedEvents = new LinkedHashMap<>();
+                queuedOverflow = false;
+            }
+            if (closed) {
+                break;
             }
             try {
                 if (overflow) {
                     LOG.debug("source.watch_overflow root={} next=full rescan now", bucket);
                     // events were lost: until a full pass has looked, quiet proves nothing
                     sink.blind(Blindness.BEHIND + "file events overflowed; rescanning " + bucket);
-                    pass(root, sink, true);
+                    pass(List.of(root), sink, true, false);
                 } else {
-                    changed.forEach((path, structural) -> refresh(path, structural, sink));
+                    List<Path> starts = new ArrayList<>(changed.size());
+                    changed.forEach((path, structural) -> {
+                        if (needsPass(path, structural)) {
+                            starts.add(path);
+                        }
+                    });
+                    // one pass over the whole burst: its arrivals go to the sink in batches, not one by one
+                    pass(starts, sink, true, false);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("source.watch_event_failed root={} paths={} next=rescan in {}",
-                        bucket, changed.size(), Durations.format(rescanInterval), e);
+                        bucket, changed.size(), Durations.format(pacing.next()), e);
             }
         }
-        LOG.debug("source.watch_stopped root={}", bucket);
     }
 
-    /** Brings one path named by a watch event up to date: a file, a new directory's tree, or something gone. */
-    private void refresh(Path path, boolean structural, ArrivalSink sink) {
+    /** Whether a path named by a watch event needs a look: a file, a new directory's tree, or something gone. */
+    private boolean needsPass(Path path, boolean structural) {
         if (closed || !path.startsWith(root) || path.equals(root)) {
-            return;
+            return false;
         }
         Path relative = root.relativize(path);
         for (int i = 0; i < relative.getNameCount() - 1; i++) {
             if (KeyFilter.prunedDirectory(relative.getName(i).toString())) {
-                return;
+                return false;
             }
         }
-        if (!structural && registeredDirs.contains(path)) {
-            return; // a watched directory's own attributes changed; its entries report for themselves
-        }
-        pass(path, sink, true);
+        // a watched directory's own attributes changed; its entries report for themselves
+        return structural || !registeredDirs.contains(path);
     }
 
     // ---------------------------------------------------------------- passes
 
     /**
-     * Walks {@code start} (the root, or a path under it) and emits what changed within it: new and
-     * changed files, and known keys at or under {@code start} that are gone. A background pass
-     * stops emitting once the source is closed.
+     * Walks each of {@code starts} (the root, or paths under it) and emits what changed within them: new and
+     * changed files, and known keys at or under a start that are gone. Arrivals go to the sink in batches
+     * of up to {@value #BATCH} as the walk finds them. A background pass stops emitting once the source is
+     * closed. {@code safetyNet}: a periodic rescan, which says it is behind only when it has found
+     * something or keeps others waiting (see {@link Walk#noteProgress}).
      */
-    private int pass(Path start, ArrivalSink sink, boolean background) {
+    private int pass(List<Path> starts, ArrivalSink sink, boolean background, boolean safetyNet) {
+        waitingForPass.incrementAndGet();
         synchronized (passLock) {
+            waitingForPass.decrementAndGet();
             if (closed && background) {
                 return 0;
             }
-            Walk walk = new Walk(start, sink);
-            try {
-                Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, walk);
-            } catch (IOException e) {
-                // The visitor handles every per-file failure itself, so this does not happen; be safe anyway.
-                walk.unreadablePrefixes.add(keyOf(start));
-            }
-            boolean full = start.equals(root);
-            if (walk.rootFailure != null) {
-                LOG.warn("source.root_unreadable root={} error={} next=nothing emitted, retried at the next pass",
-                        bucket, walk.rootFailure.toString());
-                if (full || !Files.isDirectory(root)) {
-                    sink.blind(walk.rootFailure instanceof NoSuchFileException
-                            ? "the watched directory " + bucket + " is gone"
-                            : "cannot read the watched directory " + bucket + ": " + brief(walk.rootFailure));
-                }
-                return 0;
-            }
-            int emitted = 0;
-            for (Map.Entry<String, BasicFileAttributes> f : walk.found.entrySet()) {
+            Emitter out = new Emitter(sink, background);
+            known.startPass();
+            for (Path start : starts) {
                 if (closed && background) {
-                    return emitted;
+                    break;
                 }
-                if (emitCreated(f.getKey(), f.getValue(), sink)) {
-                    emitted++;
+                if (!passOne(start, out, safetyNet)) {
+                    break;
                 }
             }
-            String scope = start.equals(root) ? null : keyOf(start);
-            List<String> gone = known.gone(scope, key -> walk.found.containsKey(key) || walk.unreadable(key));
-            for (String key : gone) {
-                if (closed && background) {
-                    return emitted;
+            out.flush();
+            if (!out.walkedRoot && !(closed && background)) {
+                // a pass over parts of the tree: it says what it sees itself, or no one would until the next
+                // full rescan, which may be minutes away
+                if (!unsettled.isEmpty()) {
+                    reportUnsettled(sink);
+                } else if (out.saidBehind || heldForUnsettled) {
+                    heldForUnsettled = false;
+                    if (sightClear) {
+                        sink.seeing();
+                    } else if (lastBlind != null) {
+                        sink.blind(lastBlind);
+                    }
                 }
-                emitRemoved(key, sink);
-                emitted++;
             }
-            LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={} unsettled={}",
-                    bucket, scope == null ? "." : scope, walk.found.size(), emitted, walk.skipped, unsettled.size());
-            // a file that went away while it was being written is no longer waited for
-            unsettled.keySet().removeIf(key -> (full || key.equals(scope) || key.startsWith(scope + "/"))
-                    && !walk.found.containsKey(key));
-            if (full) {
-                reportSight(walk, sink);
-            } else if (!unsettled.isEmpty()) {
-                reportUnsettled(sink);
-            }
-            return emitted;
+            return out.emitted;
         }
     }
 
-    /** Emits a creation if the file is new or changed; records it only after the sink accepted it. */
-    private boolean emitCreated(String key, BasicFileAttributes attrs, ArrivalSink sink) {
+    /** One start of a {@link #pass}, with the pass lock held; {@code false}: the root is unreadable, stop. */
+    private boolean passOne(Path start, Emitter out, boolean safetyNet) {
+        ArrivalSink sink = out.sink;
+        Walk walk = new Walk(start, out, safetyNet);
+        try {
+            Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, walk);
+        } catch (IOException e) {
+            // The visitor handles every per-file failure itself, so this does not happen; be safe anyway.
+            walk.unreadablePrefixes.add(keyOf(start));
+        }
+        boolean full = start.equals(root);
+        if (walk.rootFailure != null) {
+            LOG.warn("source.root_unreadable root={} error={} next=nothing emitted, retried at the next pass",
+                    bucket, walk.rootFailure.toString());
+            out.flush();
+            if (full || !Files.isDirectory(root)) {
+                sightClear = false;
+                lastBlind = walk.rootFailure instanceof NoSuchFileException
+                        ? "the watched directory " + bucket + " is gone"
+                        : "cannot read the watched directory " + bucket + ": " + brief(walk.rootFailure);
+                sink.blind(lastBlind);
+                return false;
+            }
+            return true;
+        }
+        walk.flushAll();
+        for (Path dir : walk.registeredNow) {
+            relist(dir, walk);
+        }
+        String scope = full ? null : keyOf(start);
+        for (String key : known.notSeen(scope, walk::unreadable)) {
+            if (out.stopped()) {
+                return false;
+            }
+            if (Files.isRegularFile(root.resolve(key))) {
+                // there, though the listing did not show it (a directory changing while it is read): not gone
+                LOG.debug("source.unlisted_file_kept root={} key={} next=looked at by the next pass", bucket, key);
+                continue;
+            }
+            out.removed(key);
+        }
+        LOG.debug("source.pass_completed root={} start={} files={} emitted={} skipped={} unsettled={}",
+                bucket, scope == null ? "." : scope, walk.files, out.emitted, walk.skipped, unsettled.size());
+        // a file that went away while it was being written is no longer waited for
+        unsettled.keySet().removeIf(key -> (full || key.equals(scope) || key.startsWith(scope + "/"))
+                && !walk.unsettledListed.contains(key));
+        out.saidBehind |= walk.behind;
+        if (full) {
+            out.walkedRoot = true;
+            out.flush(); // seeing means everything seen was reported
+            reportSight(walk, sink);
+        }
+        return true;
+    }
+
+    /** The arrivals of one pass on their way to the sink, in batches; records each once the sink took it. */
+    private final class Emitter {
+        final ArrivalSink sink;
+        final boolean background;
+        /** A sink that takes batches (overrides acceptAll) gets them whole; a plain one, arrival by arrival. */
+        final boolean batches;
+        List<Arrival> batch = new ArrayList<>();
+        final Set<String> pendingKeys = new HashSet<>();
+        int emitted;
+        /** Whether the pass walked the whole tree (and so reported sight), and whether it said it was behind. */
+        boolean walkedRoot;
+        boolean saidBehind;
+
+        Emitter(ArrivalSink sink, boolean background) {
+            this.sink = sink;
+            this.background = background;
+            this.batches = takesBatches(sink);
+        }
+
+        boolean stopped() {
+            return closed && background;
+        }
+
+        /** Before a key is looked at again in one pass: what is pending for it goes out first. */
+        void before(String key) {
+            if (pendingKeys.contains(key)) {
+                flush();
+            }
+        }
+
+        void add(Arrival a) {
+            batch.add(a);
+            pendingKeys.add(a.key());
+            if (batch.size() >= BATCH) {
+                flush();
+            }
+        }
+
+        void removed(String key) {
+            before(key);
+            if (!known.present(key)) {
+                return; // its removal was pending from another start of this pass, and is reported now
+            }
+            add(known.removed(key, clock.instant()));
+        }
+
+        void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Arrival> out = batch;
+            batch = new ArrayList<>();
+            pendingKeys.clear();
+            if (stopped()) {
+                return;
+            }
+            if (batches) {
+                sink.acceptAll(out); // all or nothing, as far as this source can tell
+                out.forEach(this::taken);
+                return;
+            }
+            // one by one to a plain sink, inside a batch that whatever records them behind it may join
+            // (the monitor does): a sink that throws gets that arrival and the ones after it again
+            RuntimeException[] failed = {null};
+            int[] accepted = {0};
+            ArrivalBatch.run(() -> {
+                try {
+                    for (Arrival a : out) {
+                        sink.accept(a);
+                        accepted[0]++;
+                    }
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                }
+            });
+            for (int i = 0; i < accepted[0]; i++) {
+                taken(out.get(i));
+            }
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
+
+        private void taken(Arrival a) {
+            known.reported(a);
+            logEmitted(a);
+            emitted++;
+        }
+
+        private void logEmitted(Arrival a) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("source.{} root={} key={} size={} token={}",
+                        a.kind() == Arrival.Kind.CREATED ? "file_changed" : "file_removed",
+                        bucket, a.key(), a.size(), a.dedupeToken());
+            }
+        }
+    }
+
+    /** Whether the sink's class overrides {@link ArrivalSink#acceptAll}, so batches reach it whole. */
+    private static boolean takesBatches(ArrivalSink sink) {
+        try {
+            return sink.getClass().getMethod("acceptAll", List.class).getDeclaringClass() != ArrivalSink.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Lists a directory's files again once it is watched: a file created after the walk opened the directory
+     * and before the watch began is in neither the listing nor the events (with rescans minutes apart, it
+     * would wait that long). What the walk already handled is unchanged now and costs a lookup.
+     */
+    private void relist(Path dir, Walk walk) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path file : entries) {
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (IOException e) {
+                    continue; // gone meanwhile, or unreadable: the events and the next pass tell
+                }
+                String key = keyOf(file);
+                if (attrs.isRegularFile() && filter.accepts(key)) {
+                    emitCreated(key, attrs, walk.out);
+                    if (unsettled.containsKey(key)) {
+                        walk.unsettledListed.add(key);
+                    }
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // gone or unreadable since the walk: the walk's own result stands
+        }
+    }
+
+    /** Looks at one listed file: marks it listed and emits a creation if it is new or changed and settled. */
+    private void emitCreated(String key, BasicFileAttributes attrs, Emitter out) {
+        out.before(key);
+        known.seen(key);
         Instant modified = attrs.lastModifiedTime().toInstant();
         String fileToken = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + attrs.size();
         Arrival arrival = known.created(key, attrs.size(), modified, fileToken, fileToken);
         if (arrival == null) {
-            unsettled.remove(key);
-            return false;
+            if (!unsettled.isEmpty()) {
+                unsettled.remove(key);
+            }
+            return;
         }
         if (!settled(key, fileToken, modified)) {
-            return false;
+            return;
         }
         if (countRecords) {
             try (InputStream in = Files.newInputStream(root.resolve(key))) {
@@ -454,15 +735,10 @@ public final class DirectorySource implements ArrivalSource {
                 // vanished or rewritten mid-read: the next pass sees it again (it is not marked known yet)
                 LOG.warn("source.records_unreadable root={} key={} error=\"{}\" action=\"retried next pass\"",
                         bucket, key, e.toString());
-                return false;
+                return;
             }
         }
-        boolean overwrite = known.present(key);
-        sink.accept(arrival);
-        known.reported(arrival);
-        LOG.debug("source.file_changed root={} key={} size={} token={} overwrite={}",
-                bucket, key, attrs.size(), arrival.dedupeToken(), overwrite);
-        return true;
+        out.add(arrival);
     }
 
     /**
@@ -505,17 +781,25 @@ public final class DirectorySource implements ArrivalSource {
     private void reportSight(Walk walk, ArrivalSink sink) {
         if (!walk.unreadablePrefixes.isEmpty()) {
             String first = walk.unreadablePrefixes.stream().sorted().findFirst().orElse("");
-            sink.blind("cannot read " + walk.unreadablePrefixes.size() + " path(s) under " + bucket + ", first "
-                    + first + (walk.firstUnreadable == null ? "" : ": " + brief(walk.firstUnreadable)));
+            sightClear = false;
+            lastBlind = "cannot read " + walk.unreadablePrefixes.size() + " path(s) under " + bucket + ", first "
+                    + first + (walk.firstUnreadable == null ? "" : ": " + brief(walk.firstUnreadable));
+            sink.blind(lastBlind);
         } else if (!unsettled.isEmpty()) {
+            sightClear = true;
+            lastBlind = null;
             reportUnsettled(sink);
         } else {
+            sightClear = true;
+            lastBlind = null;
+            heldForUnsettled = false;
             sink.seeing();
         }
     }
 
     /** Files are still being written: the run waits for them, and they are looked at again soon. */
     private void reportUnsettled(ArrivalSink sink) {
+        heldForUnsettled = true;
         String first = unsettled.keySet().iterator().next();
         sink.blind(Blindness.BEHIND + unsettled.size() + (unsettled.size() == 1 ? " file" : " files")
                 + " still being written, first " + first);
@@ -528,21 +812,30 @@ public final class DirectorySource implements ArrivalSource {
         if (r != null && !closed && settlePassPending.compareAndSet(false, true)) {
             r.soon(Duration.ofMillis(Math.max(50, settle.toMillis() / 2)), () -> {
                 settlePassPending.set(false);
-                rescan(sink);
+                settlePass(sink);
             });
+        }
+    }
+
+    /** Looks again at the files still being written, and only at them: not a walk of the whole tree. */
+    private void settlePass(ArrivalSink sink) {
+        if (closed) {
+            return;
+        }
+        List<Path> starts = new ArrayList<>();
+        synchronized (passLock) {
+            unsettled.keySet().forEach(key -> starts.add(root.resolve(key)));
+        }
+        try {
+            pass(starts, sink, true, false);
+        } catch (RuntimeException e) {
+            LOG.warn("source.settle_pass_failed root={} next=rescan in {}", bucket, Durations.format(pacing.next()), e);
         }
     }
 
     private static String brief(IOException e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
-    }
-
-    private void emitRemoved(String key, ArrivalSink sink) {
-        Arrival removal = known.removed(key, clock.instant());
-        sink.accept(removal);
-        known.reported(removal);
-        LOG.debug("source.file_removed root={} key={} token={}", bucket, key, removal.dedupeToken());
     }
 
     private String keyOf(Path path) {
@@ -557,15 +850,17 @@ public final class DirectorySource implements ArrivalSource {
         return key.toString();
     }
 
-    private void register(Path dir) {
+    /** Watches a directory; returns whether it was not watched before. */
+    private boolean register(Path dir) {
         WatchService w = watcher;
         if (w == null || closed || registeredDirs.contains(dir)) {
-            return;
+            return false;
         }
         try {
             WatchKey key = dir.register(w, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
             watchedDirs.put(key, dir);
             registeredDirs.add(dir);
+            return true;
         } catch (ClosedWatchServiceException e) {
             // closing: nothing more to watch
         } catch (NoSuchFileException e) {
@@ -574,34 +869,75 @@ public final class DirectorySource implements ArrivalSource {
             LOG.warn("source.watch_register_failed root={} dir={} error={} next=changes there are found by the rescan every {}",
                     bucket, keyOf(dir), e.toString(), Durations.format(rescanInterval));
         }
+        return false;
     }
 
     /** A new or changed file first seen at this size and time, not yet counted; {@code open}: held open for writing. */
     private record Unsettled(String fileToken, Instant firstSeen, boolean open) {
     }
 
-    /** One walk of a subtree: the files that count, and what could not be read. */
+    /**
+     * One walk of a subtree: hands each directory's files, in name order, to {@link #emitCreated} as soon as
+     * the directory is read (never the whole tree's listing at once), and keeps what could not be read.
+     */
     private final class Walk extends SimpleFileVisitor<Path> {
+        /** A directory's files are handled in chunks of this many, so a huge flat directory is not held whole. */
+        private static final int CHUNK = 8192;
         final Path start;
-        final ArrivalSink sink;
-        final Map<String, BasicFileAttributes> found = new TreeMap<>();
+        final Emitter out;
+        final boolean safetyNet;
+        /** Per directory being walked (innermost last), its files not yet handled. */
+        final java.util.ArrayDeque<List<Map.Entry<String, BasicFileAttributes>>> pending = new java.util.ArrayDeque<>();
+        /** Directories this walk started watching while events were followed: listed again once watched. */
+        final List<Path> registeredNow = new ArrayList<>();
+        /** Keys still being written that this walk listed. */
+        final Set<String> unsettledListed = new HashSet<>();
         final Set<String> unreadablePrefixes = new HashSet<>();
         final long startedNanos = System.nanoTime();
         IOException rootFailure;
         IOException firstUnreadable;
         int skipped;
+        int files;
         boolean behind;
 
-        Walk(Path start, ArrivalSink sink) {
+        Walk(Path start, Emitter out, boolean safetyNet) {
             this.start = start;
-            this.sink = sink;
+            this.out = out;
+            this.safetyNet = safetyNet;
         }
 
-        /** Nothing is emitted until the walk ends: a long walk is a backlog, and the run must not take it for quiet. */
+        /**
+         * A long walk is a backlog, and the run must not take it for quiet: after 500 ms the sink hears the
+         * source is behind. A safety-net rescan that has found nothing to report and keeps no one waiting is
+         * not behind: file events already brought everything it walks, and saying otherwise would stop the
+         * silence clock for a whole rescan of a large tree every time.
+         */
         private void noteProgress() {
-            if (!behind && (found.size() & 0xFF) == 0 && System.nanoTime() - startedNanos > BEHIND_AFTER_NANOS) {
+            if (!behind && (files & 0xFF) == 0 && System.nanoTime() - startedNanos > BEHIND_AFTER_NANOS
+                    && (!safetyNet || out.emitted > 0 || !out.batch.isEmpty() || waitingForPass.get() > 0)) {
                 behind = true;
-                sink.blind(Blindness.BEHIND + "scanning " + bucket + ", " + found.size() + " files so far");
+                out.sink.blind(Blindness.BEHIND + "scanning " + bucket + ", " + files + " files so far");
+            }
+        }
+
+        private void handle(List<Map.Entry<String, BasicFileAttributes>> listed) {
+            listed.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<String, BasicFileAttributes> f : listed) {
+                if (out.stopped()) {
+                    return;
+                }
+                emitCreated(f.getKey(), f.getValue(), out);
+                if (unsettled.containsKey(f.getKey())) {
+                    unsettledListed.add(f.getKey());
+                }
+            }
+            listed.clear();
+        }
+
+        /** Handles what is left of every directory (a walk cut short ends with directories still open). */
+        void flushAll() {
+            while (!pending.isEmpty()) {
+                handle(pending.removeLast());
             }
         }
 
@@ -619,17 +955,34 @@ public final class DirectorySource implements ArrivalSource {
             if (!dir.equals(root) && KeyFilter.prunedDirectory(dir.getFileName().toString())) {
                 return FileVisitResult.SKIP_SUBTREE;
             }
-            register(dir);
+            if (register(dir) && eventThread != null) {
+                registeredNow.add(dir);
+            }
+            pending.addLast(new ArrayList<>());
             return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !file.equals(root) && filter.accepts(keyOf(file))) {
-                found.put(keyOf(file), attrs);
-                noteProgress();
+            if (!attrs.isRegularFile() || file.equals(root)) {
+                return FileVisitResult.CONTINUE;
             }
-            return FileVisitResult.CONTINUE;
+            String key = keyOf(file);
+            if (!filter.accepts(key)) {
+                return FileVisitResult.CONTINUE;
+            }
+            files++;
+            noteProgress();
+            if (pending.isEmpty()) {
+                handle(new ArrayList<>(List.of(Map.entry(key, attrs)))); // a start that is a file
+            } else {
+                List<Map.Entry<String, BasicFileAttributes>> here = pending.peekLast();
+                here.add(Map.entry(key, attrs));
+                if (here.size() >= CHUNK) {
+                    handle(here);
+                }
+            }
+            return out.stopped() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
         }
 
         @Override
@@ -658,6 +1011,9 @@ public final class DirectorySource implements ArrivalSource {
 
         @Override
         public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            if (!pending.isEmpty()) {
+                handle(pending.removeLast());
+            }
             if (e != null) {
                 if (dir.equals(root)) {
                     rootFailure = e;

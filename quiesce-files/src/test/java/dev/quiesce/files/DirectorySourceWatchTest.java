@@ -202,4 +202,66 @@ class DirectorySourceWatchTest {
                 .filter(n -> n.startsWith("quiesce-directory-"))
                 .toList();
     }
+
+    @Test
+    void aRescanThatTakesLongIsPacedOutWhileEventsStillBringNewFiles() throws IOException {
+        // a virtual clock the sink moves on by 1 s whenever a pass ends: every full pass "takes" 1 s
+        dev.quiesce.port.contract.MutableClock clock = dev.quiesce.port.contract.MutableClock.at("2024-05-01T00:00:00Z");
+        List<String> sight = new CopyOnWriteArrayList<>();
+        dev.quiesce.port.ArrivalSink sink = new dev.quiesce.port.ArrivalSink() {
+            @Override
+            public void accept(Arrival a) {
+                arrivals.add(a);
+            }
+
+            @Override
+            public void blind(String reason) {
+                sight.add("blind: " + reason);
+            }
+
+            @Override
+            public void seeing() {
+                sight.add("seeing");
+                clock.advance(Duration.ofSeconds(1));
+            }
+        };
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).rescanInterval(Duration.ofMillis(50))
+                .clock(clock).build();
+        assertThat(source.currentRescanInterval()).isEqualTo(Duration.ofMillis(50));
+        source.start(sink);
+
+        // 1 s a pass, 1 % of the time: the next rescan is 100 s away (5 min at most), not 50 ms
+        await().atMost(WITHIN).until(() -> source.currentRescanInterval().equals(Duration.ofSeconds(100)));
+        int passes = (int) sight.stream().filter("seeing"::equals).count();
+        Files.writeString(dir.resolve("new.csv"), "n");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(arrivals).extracting(Arrival::key).contains("new.csv"));
+        assertThat(sight.stream().filter("seeing"::equals).count()).as("no further full rescan").isEqualTo(passes);
+        assertThat(sight).noneMatch(s -> s.startsWith("blind: "));
+    }
+
+    @Test
+    void aBatchingSinkGetsTheFilesOfAPassInBatches() throws IOException {
+        for (int i = 0; i < DirectorySource.BATCH + 10; i++) {
+            Files.writeString(dir.resolve("f-" + i + ".csv"), "x");
+        }
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        dev.quiesce.port.ArrivalSink sink = new dev.quiesce.port.ArrivalSink() {
+            @Override
+            public void accept(Arrival a) {
+                arrivals.add(a);
+                batches.add(1);
+            }
+
+            @Override
+            public void acceptAll(List<Arrival> batch) {
+                arrivals.addAll(batch);
+                batches.add(batch.size());
+            }
+        };
+        source = DirectorySource.builder(dir).settle(Duration.ZERO).build();
+        assertThat(source.scanOnce(sink)).isEqualTo(DirectorySource.BATCH + 10);
+        assertThat(batches).containsExactly(DirectorySource.BATCH, 10);
+        assertThat(arrivals).extracting(Arrival::key).doesNotHaveDuplicates().hasSize(DirectorySource.BATCH + 10);
+        assertThat(source.scanOnce(sink)).as("all recorded as reported").isZero();
+    }
 }

@@ -18,7 +18,7 @@ import java.util.Objects;
  * A {@link TallyStore} in a SQL database: one row of counters per dataset, one row per distinct
  * (dataset, key, dedupe token) recorded, and the latest version of each key.
  *
- * <p>Recording is one write transaction: a redelivered (key, token) pair is found in the seen table
+ * <p>Recording is one write transaction per call, for one arrival or a {@linkplain #recordAll batch}: a redelivered (key, token) pair is found in the seen table
  * and changes nothing; a new one is applied to its key's latest version with {@link Counting}, the same
  * rules every store uses. Because the transaction holds the database's write lock from its start, any
  * number of threads, store instances and processes may record into one database at once.
@@ -41,23 +41,66 @@ public final class JdbcTallyStore implements TallyStore {
 
     @Override
     public Effect record(String datasetId, Arrival arrival, Instant seenAt) {
-        Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(arrival, "arrival");
+        return recordAll(datasetId, List.of(arrival), seenAt).get(0);
+    }
+
+    /**
+     * Records the arrivals in one write transaction: the counters are read once and written once, each
+     * arrival costs its three statements (seen, latest version, new version) on compiled statements, and
+     * the commit is paid once for the batch. All of it commits or none of it does.
+     */
+    @Override
+    public List<Effect> recordAll(String datasetId, List<Arrival> arrivals, Instant seenAt) {
+        Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(seenAt, "seenAt");
-        return session.write("record arrival", c -> {
-            if (!markSeen(c, datasetId, arrival)) {
-                return Effect.DUPLICATE;
-            }
-            Arrival current = latestVersion(c, datasetId, arrival.key());
-            Counting.Change change = Counting.apply(current, arrival);
-            // read before the key's new version is saved: a digest computed now must not include it yet
+        arrivals.forEach(a -> Objects.requireNonNull(a, "arrival"));
+        if (arrivals.isEmpty()) {
+            return List.of();
+        }
+        return session.write(arrivals.size() == 1 ? "record arrival" : "record " + arrivals.size() + " arrivals", c -> {
+            Effect[] effects = new Effect[arrivals.size()];
+            // read before any key's new version is saved: a digest computed now must not include them yet
             Tally before = readWithDigest(c, datasetId);
-            if (change.latest() != current) {
-                saveLatestVersion(c, datasetId, change.latest());
+            Tally after = before;
+            for (int i : inKeyOrder(arrivals)) {
+                Arrival arrival = arrivals.get(i);
+                if (!markSeen(datasetId, arrival)) {
+                    effects[i] = Effect.DUPLICATE;
+                    continue;
+                }
+                Arrival current = latestVersion(datasetId, arrival.key());
+                Counting.Change change = Counting.apply(current, arrival);
+                if (change.latest() != current) {
+                    saveLatestVersion(datasetId, change.latest());
+                }
+                after = Counting.add(after, change, arrival.eventTime(), seenAt);
+                effects[i] = change.effect();
             }
-            save(c, datasetId, Counting.add(before, change, arrival.eventTime(), seenAt));
-            return change.effect();
+            if (after != before) {
+                save(datasetId, after);
+            }
+            return List.of(effects);
         });
+    }
+
+    /**
+     * The indexes of the arrivals sorted by key, arrivals of one key in their list order. A key's effects
+     * depend only on its own earlier arrivals and the tally's changes add up in any order, so this order
+     * gives the same effects and tally as the list's, while the index pages are walked in order instead of
+     * at random: with a large tally that is most of the cost.
+     */
+    private static int[] inKeyOrder(List<Arrival> arrivals) {
+        Integer[] order = new Integer[arrivals.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> arrivals.get(i).key())); // stable
+        int[] out = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = order[i];
+        }
+        return out;
     }
 
     @Override
@@ -69,7 +112,7 @@ public final class JdbcTallyStore implements TallyStore {
         }
         return session.write("compute digest", c -> {
             Tally read = readWithDigest(c, datasetId);
-            save(c, datasetId, read);
+            save(datasetId, read);
             return read;
         });
     }
@@ -154,52 +197,49 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     /** Adds the (key, token) pair to the seen set; {@code false} when it was already there. */
-    private static boolean markSeen(Connection c, String datasetId, Arrival a) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO arrival_seen (dataset_id, object_key, dedupe_token)"
-                + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            p.setString(1, datasetId);
-            p.setString(2, a.key());
-            p.setString(3, a.dedupeToken());
-            return p.executeUpdate() == 1;
-        }
+    private boolean markSeen(String datasetId, Arrival a) throws SQLException {
+        PreparedStatement p = session.prepared("INSERT INTO arrival_seen (dataset_id, object_key, dedupe_token)"
+                + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        p.setString(1, datasetId);
+        p.setString(2, a.key());
+        p.setString(3, a.dedupeToken());
+        return p.executeUpdate() == 1;
     }
 
-    private Arrival latestVersion(Connection c, String datasetId, String key) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT kind, bucket, size, event_time, dedupe_token, records,"
-                + " sequencer, version FROM key_version WHERE dataset_id = ? AND object_key = ?")) {
-            p.setString(1, datasetId);
-            p.setString(2, key);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new Arrival(Arrival.Kind.valueOf(rs.getString("kind")), rs.getString("bucket"), key,
-                        rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"),
-                        rs.getLong("records"), rs.getString("sequencer"), rs.getString("version"));
+    private Arrival latestVersion(String datasetId, String key) throws SQLException {
+        PreparedStatement p = session.prepared("SELECT kind, bucket, size, event_time, dedupe_token, records,"
+                + " sequencer, version FROM key_version WHERE dataset_id = ? AND object_key = ?");
+        p.setString(1, datasetId);
+        p.setString(2, key);
+        try (ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                return null;
             }
+            return new Arrival(Arrival.Kind.valueOf(rs.getString("kind")), rs.getString("bucket"), key,
+                    rs.getLong("size"), dialect.getInstant(rs, "event_time"), rs.getString("dedupe_token"),
+                    rs.getLong("records"), rs.getString("sequencer"), rs.getString("version"));
         }
     }
 
-    private void saveLatestVersion(Connection c, String datasetId, Arrival a) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO key_version"
+    private void saveLatestVersion(String datasetId, Arrival a) throws SQLException {
+        PreparedStatement p = session.prepared("INSERT INTO key_version"
                 + " (dataset_id, object_key, kind, bucket, size, event_time, dedupe_token, records, sequencer, version)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id, object_key) DO UPDATE SET kind = excluded.kind,"
                 + " bucket = excluded.bucket, size = excluded.size, event_time = excluded.event_time,"
                 + " dedupe_token = excluded.dedupe_token, records = excluded.records,"
-                + " sequencer = excluded.sequencer, version = excluded.version")) {
-            p.setString(1, datasetId);
-            p.setString(2, a.key());
-            p.setString(3, a.kind().name());
-            p.setString(4, a.bucket());
-            p.setLong(5, a.size());
-            dialect.setInstant(p, 6, a.eventTime());
-            p.setString(7, a.dedupeToken());
-            p.setLong(8, a.records());
-            p.setString(9, a.sequencer());
-            p.setString(10, a.version());
-            p.executeUpdate();
-        }
+                + " sequencer = excluded.sequencer, version = excluded.version");
+        p.setString(1, datasetId);
+        p.setString(2, a.key());
+        p.setString(3, a.kind().name());
+        p.setString(4, a.bucket());
+        p.setLong(5, a.size());
+        dialect.setInstant(p, 6, a.eventTime());
+        p.setString(7, a.dedupeToken());
+        p.setLong(8, a.records());
+        p.setString(9, a.sequencer());
+        p.setString(10, a.version());
+        p.executeUpdate();
     }
 
     /** The tally, or {@link #UNKNOWN_DIGEST} when its digest predates digests and must be computed. */
@@ -219,20 +259,19 @@ public final class JdbcTallyStore implements TallyStore {
     }
 
     private Row readRow(Connection c, String datasetId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT objects, bytes, removals, change_seq,"
-                + " first_arrival, last_arrival, records, last_seen, digest FROM tally WHERE dataset_id = ?")) {
-            p.setString(1, datasetId);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return new Row(Tally.EMPTY, true);
-                }
-                long digest = rs.getLong("digest");
-                boolean known = !rs.wasNull();
-                return new Row(new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
-                        rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
-                        dialect.getInstant(rs, "last_arrival"), rs.getLong("records"),
-                        dialect.getInstant(rs, "last_seen"), digest), known);
+        PreparedStatement p = session.prepared("SELECT objects, bytes, removals, change_seq,"
+                + " first_arrival, last_arrival, records, last_seen, digest FROM tally WHERE dataset_id = ?");
+        p.setString(1, datasetId);
+        try (ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                return new Row(Tally.EMPTY, true);
             }
+            long digest = rs.getLong("digest");
+            boolean known = !rs.wasNull();
+            return new Row(new Tally(rs.getLong("objects"), rs.getLong("bytes"), rs.getLong("removals"),
+                    rs.getLong("change_seq"), dialect.getInstant(rs, "first_arrival"),
+                    dialect.getInstant(rs, "last_arrival"), rs.getLong("records"),
+                    dialect.getInstant(rs, "last_seen"), digest), known);
         }
     }
 
@@ -252,25 +291,24 @@ public final class JdbcTallyStore implements TallyStore {
                 t.records(), t.lastSeen(), digest);
     }
 
-    private void save(Connection c, String datasetId, Tally t) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO tally"
+    private void save(String datasetId, Tally t) throws SQLException {
+        PreparedStatement p = session.prepared("INSERT INTO tally"
                 + " (dataset_id, objects, bytes, removals, change_seq, first_arrival, last_arrival, records,"
                 + " last_seen, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (dataset_id) DO UPDATE SET objects = excluded.objects, bytes = excluded.bytes,"
                 + " removals = excluded.removals, change_seq = excluded.change_seq,"
                 + " first_arrival = excluded.first_arrival, last_arrival = excluded.last_arrival,"
-                + " records = excluded.records, last_seen = excluded.last_seen, digest = excluded.digest")) {
-            p.setString(1, datasetId);
-            p.setLong(2, t.objects());
-            p.setLong(3, t.bytes());
-            p.setLong(4, t.removals());
-            p.setLong(5, t.changeSeq());
-            dialect.setInstant(p, 6, t.firstArrival());
-            dialect.setInstant(p, 7, t.lastArrival());
-            p.setLong(8, t.records());
-            dialect.setInstant(p, 9, t.lastSeen());
-            p.setLong(10, t.digest());
-            p.executeUpdate();
-        }
+                + " records = excluded.records, last_seen = excluded.last_seen, digest = excluded.digest");
+        p.setString(1, datasetId);
+        p.setLong(2, t.objects());
+        p.setLong(3, t.bytes());
+        p.setLong(4, t.removals());
+        p.setLong(5, t.changeSeq());
+        dialect.setInstant(p, 6, t.firstArrival());
+        dialect.setInstant(p, 7, t.lastArrival());
+        p.setLong(8, t.records());
+        dialect.setInstant(p, 9, t.lastSeen());
+        p.setLong(10, t.digest());
+        p.executeUpdate();
     }
 }

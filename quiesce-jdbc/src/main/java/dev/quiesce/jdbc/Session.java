@@ -2,8 +2,10 @@ package dev.quiesce.jdbc;
 
 import dev.quiesce.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * driver stays in auto-commit mode. sqlite-jdbc in manual-commit mode starts the next transaction as
  * soon as one commits, so with IMMEDIATE transactions a connection would hold the database's write
  * lock between our transactions and starve every other connection (checked against 3.54.1.0).
+ *
+ * <p>sqlite-jdbc keeps no statement cache: every {@code prepareStatement} compiles its SQL again, which
+ * costs more than running it. Hot statements are taken from {@link #prepared}, compiled once per
+ * connection and kept until {@link #close}.
  *
  * <p>Thread-safe: a fair lock serialises callers. {@link SQLException}s become {@link StoreException}s
  * naming the operation and keeping the cause; runtime exceptions from the work pass through unchanged
@@ -31,6 +37,8 @@ final class Session implements AutoCloseable {
     private final Dialect dialect;
     private final String file;
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Compiled statements by SQL text; used only while holding {@link #lock}. */
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     Session(Connection connection, Dialect dialect, String file) {
         this.connection = connection;
@@ -80,10 +88,35 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * The statement for {@code sql}, compiled on first use and reused after: for work run by {@link #read}
+     * or {@link #write}, which hold the lock. Callers bind every parameter and close the result sets, never
+     * the statement.
+     */
+    PreparedStatement prepared(String sql) throws SQLException {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("cached statements are for work run by the session");
+        }
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = connection.prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        return p;
+    }
+
     @Override
     public void close() {
         lock.lock();
         try {
+            for (PreparedStatement p : statements.values()) {
+                try {
+                    p.close();
+                } catch (SQLException e) {
+                    // the connection's close below releases it anyway
+                }
+            }
+            statements.clear();
             connection.close();
         } catch (SQLException e) {
             throw failed("close", e);
@@ -92,10 +125,9 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /** BEGIN, COMMIT and ROLLBACK run around every write: compiled once, like the stores' hot statements. */
     private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
+        prepared(sql).execute();
     }
 
     private void rollback(Throwable cause) {

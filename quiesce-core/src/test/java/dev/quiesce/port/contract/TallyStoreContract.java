@@ -239,6 +239,57 @@ public abstract class TallyStoreContract {
         assertThat(actual.tally(DS).digest()).isEqualTo(digestOfLatest(distinct));
     }
 
+    @Test
+    void recordingABatchHasTheEffectsOfRecordingItsArrivalsOneByOne() {
+        List<Arrival> batch = List.of(
+                put("a", 10, 1, "s1"),
+                put("b", 5, 2, "s2"),
+                put("a", 10, 1, "s1"), // redelivered within the batch
+                put("a", 25, 3, "s3"), // overwrite of a key created earlier in the batch
+                delete("b", 4, "s4"),
+                put("a", 7, 0, "s0"), // older than the batch's latest version of a
+                delete("never", 5, "s5"),
+                put("c", 1, 6, "s6").withVersion("v6:1"));
+        TallyStore oneByOne = newStore();
+        List<Effect> expected = new ArrayList<>();
+        batch.forEach(a -> expected.add(oneByOne.record(DS, a, SEEN)));
+        TallyStore batched = newStore();
+        assertThat(batched.recordAll(DS, batch, SEEN)).containsExactlyElementsOf(expected);
+        assertThat(batched.tally(DS)).isEqualTo(oneByOne.tally(DS));
+        assertThat(batched.present(DS, List.of("a", "b", "c", "never"))).containsExactlyInAnyOrder("a", "c");
+        // the whole batch again is a redelivery: nothing moves, not even the seen time
+        assertThat(batched.recordAll(DS, batch, SEEN.plusSeconds(60))).containsOnly(Effect.DUPLICATE);
+        assertThat(batched.tally(DS)).isEqualTo(oneByOne.tally(DS));
+        assertThat(batched.recordAll(DS, List.of(), SEEN)).isEmpty();
+        assertThat(batched.recordAll("other", List.of(put("a", 10, 1, "s1")), SEEN))
+                .as("datasets stay separate in a batch").containsExactly(Effect.CREATED);
+    }
+
+    /** The counting law again, with the deliveries cut into batches of any size. */
+    @Property(tries = 40)
+    void batchesCountAsTheirArrivalsWould(@ForAll("histories") List<Arrival> distinct, @ForAll("seeds") long seed) {
+        List<Arrival> delivered = new ArrayList<>(distinct);
+        java.util.Random random = new java.util.Random(seed);
+        int dups = distinct.isEmpty() ? 0 : random.nextInt(distinct.size() + 1);
+        for (int i = 0; i < dups; i++) {
+            delivered.add(distinct.get(random.nextInt(distinct.size())));
+        }
+        java.util.Collections.shuffle(delivered, random);
+        TallyStore oneByOne = newStore();
+        List<Effect> expected = new ArrayList<>();
+        delivered.forEach(a -> expected.add(oneByOne.record(DS, a, SEEN)));
+        TallyStore batched = newStore();
+        List<Effect> actual = new ArrayList<>();
+        for (int from = 0; from < delivered.size(); ) {
+            int to = Math.min(delivered.size(), from + 1 + random.nextInt(6));
+            actual.addAll(batched.recordAll(DS, delivered.subList(from, to), SEEN));
+            from = to;
+        }
+        assertThat(actual).containsExactlyElementsOf(expected);
+        assertThat(batched.tally(DS)).isEqualTo(oneByOne.tally(DS));
+        assertThat(batched.tally(DS).digest()).isEqualTo(digestOfLatest(distinct));
+    }
+
     /** The digest of the present keys at their latest versions, computed from scratch. */
     private static long digestOfLatest(List<Arrival> distinct) {
         java.util.Map<String, Arrival> latest = new java.util.HashMap<>();
