@@ -165,8 +165,9 @@ public final class WatchCommand implements Callable<Integer> {
     private List<String> excludes = new ArrayList<>();
 
     @Option(names = "--rescan", paramLabel = "D", converter = DurationConverter.class,
-            description = "Full rescan interval: besides file-system events for a directory (default 2s);"
-                    + " the listing interval for S3 (default 10s).")
+            description = "Directory: the shortest interval of the full rescan that backs up file-system events"
+                    + " (default 2s; it grows to 100 x the time a rescan takes, at most 5m, so a big tree idles"
+                    + " cheaply). S3: the listing interval (default 10s).")
     private Duration rescan;
 
     @CommandLine.Mixin
