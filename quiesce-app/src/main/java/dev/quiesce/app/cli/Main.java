@@ -48,6 +48,10 @@ public final class Main implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+            if (!verbose) {
+                // the command reports a blind source in its own line (BlindReport); the engine's WARN would say it twice
+                System.setProperty("org.slf4j.simpleLogger.log.dev.quiesce.engine.Observer", "error");
+            }
         }
         CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler(Main::usageError);

@@ -59,6 +59,9 @@ class WatchBlindTest {
             assertThat(q.exitCode(LIMIT)).as(q.stderr()).isEqualTo(ExitCodes.BLIND);
             assertThat(q.stdout()).contains("\"type\":\"BLIND\"").contains("is gone").doesNotContain("COMPLETED");
             assertThat(q.stderr()).contains("BLIND").contains("is gone");
+            // said once on stderr (the command's line), not again by the engine's log
+            assertThat(q.stderr().lines().filter(l -> l.contains("is gone") && !l.startsWith("quiesce: blind |")))
+                    .as(q.stderr()).hasSize(1);
         }
     }
 
