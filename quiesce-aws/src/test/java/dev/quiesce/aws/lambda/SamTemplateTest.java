@@ -164,4 +164,59 @@ class SamTemplateTest {
         }
         return t;
     }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resource(String id) {
+        return (Map<String, Object>) resources.get(id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(String id) {
+        return (Map<String, Object>) resource(id).get("Properties");
+    }
+
+    @Test
+    void dataOutlivesTheStack() {
+        for (String id : List.of("LandingBucket", "TallyTable", "ObservationTable")) {
+            assertThat(resource(id)).as(id).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBucketNotifiesAboutTheLandingPrefixOnlyAndFirehoseErrorsLandOutsideIt() {
+        Map<String, Object> notifications = (Map<String, Object>) properties("LandingBucket").get("NotificationConfiguration");
+        List<Map<String, Object>> queues = (List<Map<String, Object>>) notifications.get("QueueConfigurations");
+        assertThat(queues).isNotEmpty().allSatisfy(q -> assertThat(q.toString()).contains("prefix")
+                .contains("Intrinsic[function=Ref, argument=LandingPrefix]"));
+        Map<String, Object> s3 = (Map<String, Object>) properties("DeliveryStream").get("ExtendedS3DestinationConfiguration");
+        assertThat(s3.get("Prefix")).isEqualTo(new SamTemplate.Intrinsic("Ref", "LandingPrefix"));
+        Map<String, Object> prefix = (Map<String, Object>) ((Map<String, Object>) template.get("Parameters")).get("LandingPrefix");
+        String errors = (String) s3.get("ErrorOutputPrefix");
+        assertThat(errors).doesNotStartWith((String) prefix.get("Default"));
+        assertThat("events/").matches((String) prefix.get("AllowedPattern"));
+        assertThat("a/b/").matches((String) prefix.get("AllowedPattern"));
+        assertThat("/events/").doesNotMatch((String) prefix.get("AllowedPattern"));
+        assertThat("events").doesNotMatch((String) prefix.get("AllowedPattern"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void concurrencyIsBoundedAndEveryFunctionLogsWithARetention() {
+        assertThat(properties("SweepFunction")).containsEntry("ReservedConcurrentExecutions", 1);
+        for (String fn : List.of("MonitorFunction", "ObserverFunction")) {
+            Map<String, Object> events = (Map<String, Object>) properties(fn).get("Events");
+            events.values().forEach(e -> assertThat(((Map<String, Object>) ((Map<String, Object>) e).get("Properties"))
+                    .get("ScalingConfig")).as(fn).isEqualTo(Map.of("MaximumConcurrency", 10)));
+        }
+        List<String> functions = resources.entrySet().stream()
+                .filter(e -> "AWS::Serverless::Function".equals(((Map<String, Object>) e.getValue()).get("Type")))
+                .map(Map.Entry::getKey).toList();
+        for (String fn : functions) {
+            String group = fn.replace("Function", "LogGroup");
+            assertThat(resource(group)).as("a log group for " + fn).isNotNull();
+            assertThat(properties(group).get("LogGroupName").toString()).contains(fn);
+            assertThat(properties(group).get("RetentionInDays")).isEqualTo(new SamTemplate.Intrinsic("Ref", "LogRetentionDays"));
+        }
+    }
 }
