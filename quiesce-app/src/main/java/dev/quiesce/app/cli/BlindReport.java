@@ -1,7 +1,6 @@
 package dev.quiesce.app.cli;
 
 import dev.quiesce.Blindness;
-import dev.quiesce.Observation;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
