@@ -19,6 +19,7 @@ import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.Outbox;
 import dev.quiesce.port.OutboxEntry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,6 +95,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     public static final String OPEN_INDEX = "open-by-dataset";
     /** Index of every observation by start time. */
     public static final String START_INDEX = "by-start";
+    /** The attribute DynamoDB's time to live reads (epoch seconds); the table's TTL must name it. */
+    public static final String EXPIRY_ATTRIBUTE = "expiresAt";
 
     private static final String ID = "id";
     private static final String DATASET = "dataset";
@@ -145,21 +148,41 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
 
     private final DynamoDbClient client;
     private final String table;
+    private final Duration retention;
 
     /**
-     * A store over an existing table (see {@link #createTable}).
+     * A store over an existing table (see {@link #createTable}) that keeps every run.
      *
      * @param client the client to use; the store does not close it
      * @param tableName the table
      */
     public DynamoDbObservationStore(DynamoDbClient client, String tableName) {
+        this(client, tableName, null);
+    }
+
+    /**
+     * A store whose finished runs expire: each gets {@value #EXPIRY_ATTRIBUTE} = its end plus
+     * {@code retention}, and DynamoDB's time to live removes it some time after (runs still open, or
+     * watching for late data, have none).
+     *
+     * @param client the client to use; the store does not close it
+     * @param tableName the table
+     * @param retention how long a finished run is kept, or {@code null} to keep every run
+     * @throws IllegalArgumentException if the retention is not positive
+     */
+    public DynamoDbObservationStore(DynamoDbClient client, String tableName, Duration retention) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
+        if (retention != null && (retention.isZero() || retention.isNegative())) {
+            throw new IllegalArgumentException("retention must be positive, was " + retention);
+        }
+        this.retention = retention;
     }
 
     /**
      * Creates the table (partition key {@code id}, string; on-demand billing; the four indexes described
-     * above) unless it exists, and waits until it is active.
+     * above) unless it exists, waits until it is active, and turns on time to live over
+     * {@value #EXPIRY_ATTRIBUTE} where the service offers it.
      *
      * @throws StoreException if DynamoDB refuses
      */
@@ -183,7 +206,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                         index(OPEN_INDEX, OPEN_DATASET, START_KEY),
                         index(START_INDEX, ALL_PART, START_KEY))
                 .build());
-        LOG.info("dynamodb.table_ready table={} kind=observations created={}", tableName, created);
+        boolean expiry = Values.enableExpiry(client, tableName, EXPIRY_ATTRIBUTE);
+        LOG.info("dynamodb.table_ready table={} kind=observations created={} ttl={}", tableName, created, expiry);
     }
 
     private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
@@ -327,7 +351,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
      * Every attribute an observation's item holds besides its id and outbox, {@code null} for those to
      * remove: the observation's fields and the index keys derived from them.
      */
-    private static Map<String, AttributeValue> fields(Observation o) {
+    private Map<String, AttributeValue> fields(Observation o) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         m.put(DATASET, s(o.datasetId()));
         m.put(SPEC, s(o.spec().text()));
@@ -355,6 +379,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                 + g.objects() + "," + g.bytes() + "," + g.lastObjectBytes() + "," + g.largestObjectBytes()));
         m.put(ALL_PART, ALL);
         m.put(START_KEY, s(startKey(o)));
+        boolean expires = retention != null && o.finishedAt() != null && !o.watching();
+        m.put(EXPIRY_ATTRIBUTE, expires ? n(o.finishedAt().plus(retention).getEpochSecond()) : null);
         return m;
     }
 

@@ -14,6 +14,7 @@ import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -74,6 +76,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * each, unprocessed keys retried). {@link TallyStore#record} does not read the tally back, so an arrival
  * costs no shard reads beyond its own.
  *
+ * <p><b>Expiry.</b> With a retention, every write to a tally of an expiring dataset (a date of a dated prefix)
+ * sets the shard's {@value #EXPIRY_ATTRIBUTE} to the write's time plus the retention, in epoch seconds, so
+ * DynamoDB's time to live removes a day's tally once nothing has landed in it for that long. Tallies of
+ * other datasets never expire: an undated dataset's tally is everything it holds, ever.
+ *
  * <p>Thread-safe and safe across processes sharing the table. SDK failures surface as
  * {@link StoreException} with the SDK exception as cause.
  */
@@ -83,6 +90,9 @@ public final class DynamoDbTallyStore implements TallyStore {
     public static final int DEFAULT_SHARDS = 16;
     /** The most shards a dataset may be spread over. */
     public static final int MAX_SHARDS = 1024;
+
+    /** The attribute DynamoDB's time to live reads (epoch seconds); the table's TTL must name it. */
+    public static final String EXPIRY_ATTRIBUTE = "expiresAt";
 
     static final String PK = "pk";
     static final String KEYS = "keys";
@@ -123,6 +133,8 @@ public final class DynamoDbTallyStore implements TallyStore {
     private final DynamoDbClient client;
     private final String table;
     private final int shards;
+    private final Duration retention;
+    private final Predicate<String> expiring;
     private final Set<String> knownShards = ConcurrentHashMap.newKeySet();
 
     /**
@@ -135,12 +147,33 @@ public final class DynamoDbTallyStore implements TallyStore {
      * @throws IllegalArgumentException if {@code shards} is not in [1, {@value #MAX_SHARDS}]
      */
     public DynamoDbTallyStore(DynamoDbClient client, String tableName, int shards) {
+        this(client, tableName, shards, null, datasetId -> false);
+    }
+
+    /**
+     * A store whose tallies of expiring datasets expire {@code retention} after their last write.
+     *
+     * @param client the client to use; the store does not close it
+     * @param tableName the table
+     * @param shards items each dataset's tally is spread over (see above)
+     * @param retention how long a tally is kept after its last write, or {@code null} to keep every tally
+     * @param expiring which dataset ids expire (for example the dates of a dated prefix)
+     * @throws IllegalArgumentException if {@code shards} is not in [1, {@value #MAX_SHARDS}] or the retention
+     *     is not positive
+     */
+    public DynamoDbTallyStore(DynamoDbClient client, String tableName, int shards, Duration retention,
+                              Predicate<String> expiring) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
         if (shards < 1 || shards > MAX_SHARDS) {
             throw new IllegalArgumentException("shards must be in [1, " + MAX_SHARDS + "], was " + shards);
         }
+        if (retention != null && (retention.isZero() || retention.isNegative())) {
+            throw new IllegalArgumentException("retention must be positive, was " + retention);
+        }
         this.shards = shards;
+        this.retention = retention;
+        this.expiring = Objects.requireNonNull(expiring, "expiring");
     }
 
     /** A store over an existing table with {@value #DEFAULT_SHARDS} shards per dataset. */
@@ -149,8 +182,9 @@ public final class DynamoDbTallyStore implements TallyStore {
     }
 
     /**
-     * Creates the table (partition key {@code pk}, string; on-demand billing) unless it exists, and
-     * waits until it is active.
+     * Creates the table (partition key {@code pk}, string; on-demand billing) unless it exists, waits
+     * until it is active, and turns on time to live over {@value #EXPIRY_ATTRIBUTE} where the service
+     * offers it.
      *
      * @throws StoreException if DynamoDB refuses
      */
@@ -162,7 +196,8 @@ public final class DynamoDbTallyStore implements TallyStore {
                         .attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build())
                 .build());
-        LOG.info("dynamodb.table_ready table={} kind=tally created={}", tableName, created);
+        boolean expiry = Values.enableExpiry(client, tableName, EXPIRY_ATTRIBUTE);
+        LOG.info("dynamodb.table_ready table={} kind=tally created={} ttl={}", tableName, created, expiry);
     }
 
     /** Shards per dataset. */
@@ -197,7 +232,7 @@ public final class DynamoDbTallyStore implements TallyStore {
             Counting.Change change = Counting.apply(current, currentTerm, arrival);
             // a superseded arrival leaves the current version, whose listing version this entry does not keep
             long latestTerm = change.latest() == current ? currentTerm : KeyDigest.of(change.latest());
-            if (write(pk, keyDigest, entry, change, latestTerm, tokenDigest, eventTime, arrival.eventTime(),
+            if (write(datasetId, pk, keyDigest, entry, change, latestTerm, tokenDigest, eventTime, arrival.eventTime(),
                     instantOf(item.get(FIRST)), instantOf(item.get(LAST)), seenAt, instantOf(item.get(SEEN_AT)))) {
                 LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId, arrival.key(),
                         arrival.size(), change.effect(), attempt);
@@ -370,7 +405,7 @@ public final class DynamoDbTallyStore implements TallyStore {
     }
 
     /** One conditional update: the key's new entry plus the counter deltas. {@code false} on a lost race. */
-    private boolean write(String pk, String keyDigest, Map<String, AttributeValue> entry, Counting.Change change,
+    private boolean write(String datasetId, String pk, String keyDigest, Map<String, AttributeValue> entry, Counting.Change change,
                           long latestTerm, String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last,
                           Instant seenAt, Instant lastSeen) {
         Arrival latest = change.latest();
@@ -433,6 +468,11 @@ public final class DynamoDbTallyStore implements TallyStore {
             values.put(":seen", instant(seenAt));
             set.append(", #seen = :seen");
             condition.append(" AND (attribute_not_exists(#seen) OR #seen < :seen)");
+        }
+        if (retention != null && expiring.test(datasetId)) {
+            names.put("#exp", EXPIRY_ATTRIBUTE);
+            values.put(":exp", n(seenAt.plus(retention).getEpochSecond()));
+            set.append(", #exp = :exp");
         }
         String update = set + " ADD #o :o, #b :b, #r :r, #c :one, #rc :rc, #dg :dg";
         try {

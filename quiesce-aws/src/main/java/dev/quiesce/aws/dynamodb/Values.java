@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
@@ -102,5 +103,28 @@ final class Values {
             throw failure("DescribeTable (waiting until ACTIVE)", table, e);
         }
         return created;
+    }
+
+    /**
+     * Turns on time to live over {@code attribute}; {@code false} when the service has no such operation
+     * (dynalite), {@code true} when it is on or already was.
+     */
+    static boolean enableExpiry(DynamoDbClient client, String table, String attribute) {
+        try {
+            client.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.attributeName(attribute)
+                    .enabled(true)));
+            return true;
+        } catch (DynamoDbException e) {
+            String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+            if (code.endsWith("UnknownOperationException")) {
+                return false;
+            }
+            if (String.valueOf(e.getMessage()).contains("already enabled")) {
+                return true;
+            }
+            throw failure("UpdateTimeToLive", table, e);
+        } catch (SdkException e) {
+            throw failure("UpdateTimeToLive", table, e);
+        }
     }
 }

@@ -215,8 +215,10 @@ class SamTemplateTest {
         for (String fn : functions) {
             String group = fn.replace("Function", "LogGroup");
             assertThat(resource(group)).as("a log group for " + fn).isNotNull();
-            assertThat(properties(group).get("LogGroupName").toString()).contains(fn);
             assertThat(properties(group).get("RetentionInDays")).isEqualTo(new SamTemplate.Intrinsic("Ref", "LogRetentionDays"));
+            // Lambda's JSON log format, into that group (not one Lambda would create without a retention)
+            assertThat(properties(fn).get("LoggingConfig")).as(fn)
+                    .isEqualTo(Map.of("LogFormat", "JSON", "LogGroup", new SamTemplate.Intrinsic("Ref", group)));
         }
     }
 }

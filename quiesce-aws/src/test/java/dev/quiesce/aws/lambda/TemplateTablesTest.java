@@ -8,8 +8,9 @@ import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.policy.PolicySpec;
+import dev.quiesce.ObservationState;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -51,37 +48,20 @@ class TemplateTablesTest {
     }
 
     /** The table a resource of the template declares, as CloudFormation would create it, under {@code tableName}. */
-    @SuppressWarnings("unchecked")
     static CreateTableRequest fromTemplate(String logicalId, String tableName) {
-        Map<String, Object> resource = (Map<String, Object>) ((Map<String, Object>) template.get("Resources")).get(logicalId);
-        assertThat(resource).as(logicalId + " in the template").isNotNull();
+        Map<String, Object> resource = TemplateStack.map(TemplateStack.map(template.get("Resources")).get(logicalId));
+        assertThat(resource).as(logicalId + " in the template").isNotEmpty();
         assertThat(resource.get("Type")).isEqualTo("AWS::DynamoDB::Table");
-        Map<String, Object> props = (Map<String, Object>) resource.get("Properties");
-        CreateTableRequest.Builder b = CreateTableRequest.builder().tableName(tableName)
-                .billingMode(BillingMode.fromValue((String) props.get("BillingMode")))
-                .attributeDefinitions(((List<Map<String, Object>>) props.get("AttributeDefinitions")).stream()
-                        .map(a -> AttributeDefinition.builder().attributeName((String) a.get("AttributeName"))
-                                .attributeType((String) a.get("AttributeType")).build()).toList())
-                .keySchema(keys((List<Map<String, Object>>) props.get("KeySchema")));
-        List<Map<String, Object>> indexes = (List<Map<String, Object>>) props.get("GlobalSecondaryIndexes");
-        if (indexes != null) {
-            List<GlobalSecondaryIndex> gsis = new ArrayList<>();
-            for (Map<String, Object> i : indexes) {
-                Map<String, Object> projection = (Map<String, Object>) i.get("Projection");
-                gsis.add(GlobalSecondaryIndex.builder().indexName((String) i.get("IndexName"))
-                        .keySchema(keys((List<Map<String, Object>>) i.get("KeySchema")))
-                        .projection(Projection.builder().projectionType((String) projection.get("ProjectionType"))
-                                .nonKeyAttributes((List<String>) projection.get("NonKeyAttributes")).build())
-                        .build());
-            }
-            b.globalSecondaryIndexes(gsis);
-        }
-        return b.build();
+        return TemplateStack.createTableRequest(TemplateStack.map(resource.get("Properties")), tableName);
     }
 
-    private static List<KeySchemaElement> keys(List<Map<String, Object>> schema) {
-        return schema.stream().map(k -> KeySchemaElement.builder().attributeName((String) k.get("AttributeName"))
-                .keyType((String) k.get("KeyType")).build()).toList();
+    /** The attribute the template's time to live of a table names, which must be enabled. */
+    private static String ttlAttribute(String logicalId) {
+        Map<String, Object> props = TemplateStack.map(TemplateStack.map(TemplateStack.map(template.get("Resources"))
+                .get(logicalId)).get("Properties"));
+        Map<String, Object> ttl = TemplateStack.map(props.get("TimeToLiveSpecification"));
+        assertThat(ttl.get("Enabled")).as(logicalId + " TTL enabled").isEqualTo(true);
+        return (String) ttl.get("AttributeName");
     }
 
     private static void createFromTemplate(String logicalId, String tableName) {
@@ -135,5 +115,40 @@ class TemplateTablesTest {
         assertThat(store.list(10)).extracting(Observation::id).contains(o.id());
         assertThat(store.due(now.plusSeconds(3600), 10)).isNotNull();
         assertThat(store.nextAttemptAt()).isEmpty();
+    }
+
+    @Test
+    void theTablesExpireWhatTheStoresMarkAndOnlyThat() {
+        // dynalite has no UpdateTimeToLive, so the template's TTL is held against the stores' attribute by name
+        assertThat(ttlAttribute("TallyTable")).isEqualTo(DynamoDbTallyStore.EXPIRY_ATTRIBUTE);
+        assertThat(ttlAttribute("ObservationTable")).isEqualTo(DynamoDbObservationStore.EXPIRY_ATTRIBUTE);
+        createFromTemplate("TallyTable", "expiring-tally");
+        createFromTemplate("ObservationTable", "expiring-observations");
+        Duration retention = Duration.ofDays(90);
+        Instant now = Instant.parse("2024-05-02T00:03:00Z");
+
+        DynamoDbTallyStore tallies = new DynamoDbTallyStore(client, "expiring-tally", 1, retention,
+                id -> id.startsWith("events/"));
+        tallies.record("events/2024-05-01", Arrival.created("landing", "events/2024/05/01/a", 5, now, "t1"), now);
+        tallies.record("everything", Arrival.created("landing", "other/a", 5, now, "t2"), now);
+        assertThat(item("expiring-tally", "pk", "events/2024-05-01#0").get(DynamoDbTallyStore.EXPIRY_ATTRIBUTE).n())
+                .isEqualTo(String.valueOf(now.plus(retention).getEpochSecond()));
+        assertThat(item("expiring-tally", "pk", "everything#0")).as("an undated tally is all a dataset holds")
+                .doesNotContainKey(DynamoDbTallyStore.EXPIRY_ATTRIBUTE);
+
+        DynamoDbObservationStore runs = new DynamoDbObservationStore(client, "expiring-observations", retention);
+        Observation open = Observation.start("events/2024-05-01", "events/2024-05-01", PolicySpec.defaults(),
+                List.of("sns"), now.minusSeconds(600));
+        assertThat(runs.create(open)).isTrue();
+        assertThat(item("expiring-observations", "id", open.id())).as("an open run never expires")
+                .doesNotContainKey(DynamoDbObservationStore.EXPIRY_ATTRIBUTE);
+        Observation done = open.finish(ObservationState.TIMED_OUT, open.progress(), now, "test");
+        assertThat(runs.compareAndSet(done, List.of())).isTrue();
+        assertThat(item("expiring-observations", "id", open.id()).get(DynamoDbObservationStore.EXPIRY_ATTRIBUTE).n())
+                .isEqualTo(String.valueOf(now.plus(retention).getEpochSecond()));
+    }
+
+    private static Map<String, AttributeValue> item(String table, String keyName, String key) {
+        return client.getItem(r -> r.tableName(table).key(Map.of(keyName, AttributeValue.fromS(key)))).item();
     }
 }

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -116,7 +117,13 @@ public final class Dynalite implements AutoCloseable {
      * URL-connection HTTP client. {@link #close()} closes it too.
      */
     public DynamoDbClient client() {
+        return client(new ExecutionInterceptor[0]);
+    }
+
+    /** A new client as {@link #client()} makes, whose requests also pass through {@code interceptors}. */
+    public DynamoDbClient client(ExecutionInterceptor... interceptors) {
         DynamoDbClient client = DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
