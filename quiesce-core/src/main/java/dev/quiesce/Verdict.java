@@ -9,10 +9,22 @@ import java.time.Instant;
  */
 public sealed interface Verdict {
 
-    /** Not done yet: check again at {@code until}. */
-    record Wait(Instant until) implements Verdict {
+    /**
+     * Not done yet: check again at {@code until}.
+     *
+     * @param until when to check again
+     * @param reason why the wait is longer than the policy's own, for people reading logs (a guard holding
+     *     back a completion); empty when the policy itself decided to wait
+     */
+    record Wait(Instant until, String reason) implements Verdict {
         public Wait {
             requireNonNull(until, "until");
+            requireNonNull(reason, "reason");
+        }
+
+        /** A wait the policy decided, with no reason beyond its own. */
+        public Wait(Instant until) {
+            this(until, "");
         }
     }
 

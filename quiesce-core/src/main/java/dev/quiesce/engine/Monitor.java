@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>With an auto-start policy, an arrival for a dataset that has no open observation starts one:
  * for a dated dataset ({@code events/2024-05-01}) named like it, otherwise named
  * {@code <dataset>/<UTC date of the arrival>}. Either way one run per dataset and day, which is how
- * Firehose lays data out. A run that ended is not started again; with a lateness, the first arrival
+ * Firehose lays data out. A run of a dated dataset gets the auto-start policy plus {@code period-end=} of
+ * the period its key names (unless the policy sets one), so it does not complete during its day nor time
+ * out before the day is over. A run that ended is not started again; with a lateness, the first arrival
  * after the run was sealed starts the next run, {@code <id>#2}.
  */
 public final class Monitor {
@@ -114,14 +116,32 @@ public final class Monitor {
      * Starts the dataset's run, or its next one: a run that was sealed after its lateness is followed by
      * {@code <id>#2}, {@code #3}, ... A run that ended without lateness is not followed.
      */
-    private void startRun(String baseId, String datasetId) {
+    private void startRun(String baseId, String datasetId, PolicySpec spec) {
         for (int n = 1; n <= MAX_RUNS; n++) {
-            Observation o = observer.start(n == 1 ? baseId : baseId + "#" + n, datasetId, autoStart);
+            Observation o = observer.start(n == 1 ? baseId : baseId + "#" + n, datasetId, spec);
             if (o.watching() || o.spec().guards().lateness() == null) {
                 return;
             }
         }
         LOG.warn("run.not_started dataset={} reason=\"{} sealed runs already\"", datasetId, MAX_RUNS);
+    }
+
+    /** Starts the run an arrival on {@code route} auto-starts. */
+    private void startRun(Router.Route route, Arrival arrival) {
+        if (!route.dated()) {
+            startRun(runId(route.datasetId(), arrival), route.datasetId(), autoStart);
+            return;
+        }
+        PolicySpec spec = autoStart;
+        if (route.periodEnd() == null) {
+            // counted under the date its key names, but with no calendar period there is nothing to hold for;
+            // debug, since every arrival after such a run ended comes here again
+            LOG.debug("run.without_period dataset={} key={} reason=\"the key names no calendar date\"",
+                    route.datasetId(), arrival.key());
+        } else if (autoStart.guards().periodEnd() == null) {
+            spec = new PolicySpec(autoStart.policy(), autoStart.guards().withPeriodEnd(route.periodEnd()));
+        }
+        startRun(route.datasetId(), route.datasetId(), spec);
     }
 
     /** The id of the run an arrival auto-starts. */
@@ -192,7 +212,7 @@ public final class Monitor {
                 observer.removed(datasetId, arrival.key());
             }
             if (r.counted() && observer.arrived(datasetId) == 0 && autoStart != null) {
-                startRun(route.dated() ? datasetId : runId(datasetId, arrival), datasetId);
+                startRun(route, arrival);
             }
             results.add(r);
         }
@@ -234,7 +254,7 @@ public final class Monitor {
             }
             LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
             if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
-                startRun(route.dated() ? datasetId : runId(datasetId, firstCounted), datasetId);
+                startRun(route, firstCounted);
             }
         }
     }

@@ -336,8 +336,9 @@ public final class Observer {
     }
 
     private String overdueReason(Observation o, Tally tally, Instant now) {
+        boolean fromPeriodEnd = !o.spec().guards().measuredFrom(o.startedAt()).equals(o.startedAt());
         String head = "overdue: not complete " + Durations.human(o.spec().guards().overdue())
-                + " after the start, still waiting";
+                + (fromPeriodEnd ? " after the period's end" : " after the start") + ", still waiting";
         if (o.activatedAt() == null) {
             return head + "; nothing has arrived";
         }

@@ -2,6 +2,7 @@ package dev.quiesce.engine;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.Dataset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +21,15 @@ public final class Router {
      *
      * @param datasetId the tally it goes into
      * @param dated whether the dataset is one date of a dated prefix, and so already one run
+     * @param periodEnd the end of the period the dated dataset covers (see {@link Dataset#instance}), or
+     *     {@code null} when it is undated or its key names no calendar period
      */
-    public record Route(String datasetId, boolean dated) {
+    public record Route(String datasetId, boolean dated, Instant periodEnd) {
+
+        /** A route without a period. */
+        public Route(String datasetId, boolean dated) {
+            this(datasetId, dated, null);
+        }
     }
 
     private final List<Dataset> datasets = new CopyOnWriteArrayList<>();
@@ -72,7 +80,8 @@ public final class Router {
         }
         List<Route> routes = new ArrayList<>();
         for (Dataset d : matched) {
-            routes.add(new Route(d.instanceFor(arrival), d.dated()));
+            Dataset.Instance i = d.instance(arrival);
+            routes.add(new Route(i.id(), d.dated(), i.periodEnd()));
         }
         return routes;
     }

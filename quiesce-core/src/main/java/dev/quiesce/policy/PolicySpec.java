@@ -6,6 +6,8 @@ import dev.quiesce.Durations;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.Sent;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,11 +20,15 @@ import java.util.Map;
  * inactivity period=5m first-arrival-timeout=30m
  * expected unit=objects producers=3 deadline=2h
  * inactivity period=5m buffer=60s deletes=fail overdue=1h deadline=3h
+ * stable window=3 delay=constant:30s deadline=6h buffer=60s period-end=2024-05-02T00:00:00Z
  * }</pre>
  *
  * <p>{@code buffer=D} (the stream's buffer interval; {@code hint=D} is its older, adaptive-only spelling)
  * may follow any policy: a policy whose quiet window is shorter is refused unless the spec also says
  * {@code allow-short-window}. For adaptive it is also the policy's hint.
+ *
+ * <p>{@code period-end=<ISO-8601 instant>} (see {@link Guards#periodEnd()}) is what a dated run's auto-start
+ * adds: completion is held until that instant plus the buffer interval, and the deadline counts from it.
  *
  * @param policy decides completion
  * @param guards limits around it
@@ -95,7 +101,8 @@ public record PolicySpec(Policy policy, Guards guards) {
                 opts.containsKey("overdue") ? Durations.parse(opts.remove("overdue")) : null,
                 opts.containsKey("buffer") ? Durations.parse(opts.remove("buffer")) : null,
                 opts.containsKey("allow-short-window") && parseFlag(opts.remove("allow-short-window")),
-                opts.containsKey("deletes") ? parseDeletes(opts.remove("deletes")) : Guards.Deletes.ALLOW);
+                opts.containsKey("deletes") ? parseDeletes(opts.remove("deletes")) : Guards.Deletes.ALLOW,
+                opts.containsKey("period-end") ? parseInstant(opts.remove("period-end"), "period-end") : null);
         Policy policy;
         switch (words[0]) {
             case "stable":
@@ -218,6 +225,15 @@ public record PolicySpec(Policy policy, Guards guards) {
             return Guards.Deletes.FAIL;
         }
         throw new InvalidConfigurationException("deletes must be allow or fail, was '" + s + "'");
+    }
+
+    private static Instant parseInstant(String s, String name) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new InvalidConfigurationException(name + " '" + s
+                    + "' is not an ISO-8601 instant, e.g. 2024-05-02T00:00:00Z", e);
+        }
     }
 
     private static double parseFactor(String s) {

@@ -124,4 +124,55 @@ class MonitorTest {
         assertThat(tallies.tally("events").objects()).isEqualTo(2);
         assertThat(store.find("events/2024-05-01").orElseThrow().state()).isEqualTo(ObservationState.ACTIVE);
     }
+    private Engine datedEngine(String autoStart) {
+        return Engine.builder().tallies(tallies).store(store).clock(clock)
+                .dataset(Dataset.of("firehose", "bucket", "fh/{yyyy}/{MM}/{dd}/"))
+                .dataset(Dataset.of("events", "bucket", "events/"))
+                .autoStart(PolicySpec.parse(autoStart))
+                .drivenExternally().build();
+    }
+
+    @Test
+    void aDatedRunStartsWithTheEndOfThePeriodItsKeyNames() {
+        Engine dated = datedEngine("stable window=3 delay=constant:30s deadline=6h");
+        // named 23:xx on May 1st, landed after midnight: still May 1st's run
+        dated.monitor().accept(Arrival.created("bucket", "fh/2024/05/01/23/a", 5, T0.plusSeconds(90), "a"));
+        Observation run = store.find("firehose/2024-05-01").orElseThrow();
+        assertThat(run.spec().text())
+                .isEqualTo("stable window=3 delay=constant:30s deadline=6h period-end=2024-05-02T00:00:00Z");
+        assertThat(run.state()).isEqualTo(ObservationState.ACTIVE);
+        // an undated dataset's run has no period
+        dated.monitor().accept(Arrival.created("bucket", "events/x", 5, T0, "x"));
+        assertThat(store.find("events/2024-05-01").orElseThrow().spec().guards().periodEnd()).isNull();
+    }
+
+    @Test
+    void aPeriodEndTheAutoStartSpecSetsIsKept() {
+        Engine dated = datedEngine("stable window=3 delay=constant:30s period-end=2024-05-03T00:00:00Z");
+        dated.monitor().accept(Arrival.created("bucket", "fh/2024/05/01/23/a", 5, T0, "a"));
+        assertThat(store.find("firehose/2024-05-01").orElseThrow().spec().guards().periodEnd())
+                .isEqualTo(Instant.parse("2024-05-03T00:00:00Z"));
+    }
+
+    @Test
+    void aKeyNamingNoCalendarDateStartsARunWithoutAPeriod() {
+        Engine dated = datedEngine("stable window=3 delay=constant:30s");
+        dated.monitor().accept(Arrival.created("bucket", "fh/2024/13/01/a", 5, T0, "a"));
+        assertThat(tallies.tally("firehose/2024-13-01").objects()).isEqualTo(1);
+        Observation run = store.find("firehose/2024-13-01").orElseThrow();
+        assertThat(run.state()).isEqualTo(ObservationState.ACTIVE);
+        assertThat(run.spec().guards().periodEnd()).isNull();
+    }
+
+    @Test
+    void aBatchStartsDatedRunsWithTheirPeriodEnds() {
+        Engine dated = datedEngine("stable window=3 delay=constant:30s");
+        dated.monitor().sink("bucket").acceptAll(java.util.List.of(
+                Arrival.created("bucket", "fh/2024/05/01/23/a", 5, T0, "a"),
+                Arrival.created("bucket", "fh/2024/05/02/00/b", 5, T0.plusSeconds(70), "b")));
+        assertThat(store.find("firehose/2024-05-01").orElseThrow().spec().guards().periodEnd())
+                .isEqualTo(Instant.parse("2024-05-02T00:00:00Z"));
+        assertThat(store.find("firehose/2024-05-02").orElseThrow().spec().guards().periodEnd())
+                .isEqualTo(Instant.parse("2024-05-03T00:00:00Z"));
+    }
 }

@@ -24,6 +24,8 @@ class PolicySpecTest {
         "inactivity period=2m buffer=1m",
         "inactivity period=30s buffer=1m allow-short-window",
         "stable window=3 delay=constant:30s deadline=2h overdue=1h deletes=fail",
+        "stable window=3 delay=constant:30s deadline=6h buffer=1m period-end=2024-05-02T00:00:00Z",
+        "expected unit=objects producers=2 period-end=2024-05-01T14:00:00Z",
     })
     void canonicalTextRoundTrips(String text) {
         PolicySpec spec = PolicySpec.parse(text);
@@ -51,6 +53,7 @@ class PolicySpecTest {
         "adaptive hint=1m buffer=2m          | hint (1m) and buffer (2m) are one setting",
         "inactivity period=45s buffer=60s    | inactivity period 45s is shorter than the buffer interval 1m",
         "inactivity period=1m hint=1m        | unknown option(s) [hint]",
+        "stable period-end=2024-05-02        | period-end '2024-05-02' is not an ISO-8601 instant",
     })
     void badSpecsSayWhatIsWrong(String text, String message) {
         assertThatThrownBy(() -> PolicySpec.parse(text))

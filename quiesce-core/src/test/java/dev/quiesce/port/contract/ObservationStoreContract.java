@@ -99,6 +99,22 @@ public abstract class ObservationStoreContract {
     }
 
     @Test
+    void aPeriodEndSurvivesARoundTrip() {
+        ObservationStore store = newStore();
+        PolicySpec spec = PolicySpec.parse(
+                "stable window=3 delay=constant:30s deadline=6h buffer=60s period-end=2024-05-02T00:00:00Z");
+        Observation o = Observation.start("events/2024-05-01", "events/2024-05-01", spec, T0.plusSeconds(45));
+        store.create(o);
+        Observation read = store.find("events/2024-05-01").orElseThrow();
+        assertThat(read).isEqualTo(o);
+        assertThat(read.spec().text()).isEqualTo(spec.text());
+        assertThat(read.spec().guards().periodEnd()).isEqualTo(Instant.parse("2024-05-02T00:00:00Z"));
+        Observation active = read.activate(T0.plusSeconds(45), T0.plusSeconds(75), 1);
+        assertThat(store.compareAndSet(active)).isTrue();
+        assertThat(store.find("events/2024-05-01").orElseThrow().spec()).isEqualTo(spec);
+    }
+
+    @Test
     void duplicateCreateIsRefusedAndKeepsTheFirst() {
         ObservationStore store = newStore();
         Observation first = Observation.start("obs-1", "events", SPEC, T0);
