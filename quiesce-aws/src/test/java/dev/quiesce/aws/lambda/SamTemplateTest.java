@@ -49,10 +49,15 @@ class SamTemplateTest {
     void cfnLintAcceptsTheTemplateAsWritten() throws Exception {
         // cfn-lint knows Lambda's runtime table: a retired runtime (java17) fails here before a user's deploy does
         java.nio.file.Path template = SamTemplate.FILE;
+        if (!onPath("cfn-lint")) {
+            System.out.println("SamTemplateTest: cfn-lint is not on PATH, so the template was NOT linted"
+                    + " (install it: pipx install cfn-lint)");
+        }
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("cfn-lint"), "cfn-lint is not on PATH");
         Process lint = new ProcessBuilder("cfn-lint", template.toString()).redirectErrorStream(true).start();
         String out = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(lint.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // 0: no errors, no warnings, no informational findings
         assertThat(lint.exitValue()).as(out).isZero();
     }
 
@@ -219,6 +224,56 @@ class SamTemplateTest {
             // Lambda's JSON log format, into that group (not one Lambda would create without a retention)
             assertThat(properties(fn).get("LoggingConfig")).as(fn)
                     .isEqualTo(Map.of("LogFormat", "JSON", "LogGroup", new SamTemplate.Intrinsic("Ref", group)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBucketIsNamedByAValidatedParameter() {
+        Map<String, Object> p = (Map<String, Object>) ((Map<String, Object>) template.get("Parameters")).get("LandingBucketName");
+        String pattern = (String) p.get("AllowedPattern");
+        assertThat(p).doesNotContainKey("Default");
+        for (String ok : List.of("acme-quiesce-landing-prod", "abc", "a.b-c9")) {
+            assertThat(ok).matches(pattern);
+        }
+        for (String bad : List.of("Acme-Landing", "ab", "-abc", "abc-", "a".repeat(64), "under_score", "")) {
+            assertThat(bad).as(bad).doesNotMatch(pattern);
+        }
+        assertThat(properties("LandingBucket").get("BucketName")).isEqualTo(new SamTemplate.Intrinsic("Ref", "LandingBucketName"));
+        assertThat(SamTemplate.intrinsics(template)).noneMatch(i -> String.valueOf(i.argument()).contains("quiesce-landing-"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyDeadLetterQueueHasAnAlarmAndEveryAlarmNotifiesTheAlarmTopic() {
+        List<String> deadLetterQueues = resources.keySet().stream().filter(id -> id.endsWith("DeadLetterQueue")).toList();
+        assertThat(deadLetterQueues).containsExactlyInAnyOrder("ArrivalDeadLetterQueue", "CheckDeadLetterQueue",
+                "NotificationDeadLetterQueue");
+        List<Map<String, Object>> alarms = resources.entrySet().stream()
+                .filter(e -> "AWS::CloudWatch::Alarm".equals(((Map<String, Object>) e.getValue()).get("Type")))
+                .map(e -> (Map<String, Object>) ((Map<String, Object>) e.getValue()).get("Properties")).toList();
+        for (String q : deadLetterQueues) {
+            assertThat(alarms).as("an alarm on " + q).anyMatch(a -> String.valueOf(a.get("Dimensions")).contains(q)
+                    && "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName")));
+        }
+        assertThat(alarms).allSatisfy(a -> assertThat(a.get("AlarmActions"))
+                .isEqualTo(List.of(new SamTemplate.Intrinsic("Ref", "AlarmTopic"))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionRunsWithARoleOfItsOwnAndNoWildcardResources() {
+        for (Map.Entry<String, Object> e : resources.entrySet()) {
+            Map<String, Object> r = (Map<String, Object>) e.getValue();
+            if ("AWS::Serverless::Function".equals(r.get("Type"))) {
+                Map<String, Object> props = (Map<String, Object>) r.get("Properties");
+                assertThat(props).as(e.getKey() + ": SAM's generated role would add AWS managed policies on *")
+                        .containsKey("Role").doesNotContainKey("Policies");
+            }
+            if (List.of("AWS::IAM::Role", "AWS::IAM::ManagedPolicy").contains(r.get("Type"))) {
+                assertThat(r.get("Properties").toString()).as(e.getKey()).doesNotContain("Resource=*")
+                        .doesNotContain("Action=*").doesNotContain(":*,").doesNotContain("dynamodb:*").doesNotContain("sqs:*");
+            }
         }
     }
 }
