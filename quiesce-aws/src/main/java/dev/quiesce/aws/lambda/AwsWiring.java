@@ -46,22 +46,27 @@ public final class AwsWiring {
         }
 
         /**
-         * Clients from the Lambda environment, the DynamoDB client measuring the tally items' fill into
+         * Clients from the Lambda environment, each with the {@link SnapStartPriming#DRY_RUN dry-run}
+         * interceptor that priming needs, and the DynamoDB client measuring the tally items' fill into
          * {@code metrics} (unless it is {@code null}).
          */
         public static Clients forConfig(AwsConfig config, Metrics metrics) {
             return new Clients(
                     DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                             .overrideConfiguration(c -> {
+                                c.addExecutionInterceptor(SnapStartPriming.DRY_RUN);
                                 if (metrics != null) {
                                     c.addExecutionInterceptor(new TallyShardFill(config.tallyTable(), metrics));
                                 }
                             }).build(),
-                    SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                    SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                            .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.snsTopicArn() == null ? null
-                            : SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                            : SnsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.eventBus() == null ? null
-                            : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+                            : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
         }
     }
 
