@@ -4,6 +4,7 @@ import dev.quiesce.Dataset;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.policy.PolicySpec;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,17 @@ import java.util.Objects;
  *       QUIESCE_NOTIFY_WEBHOOK_URL (+ QUIESCE_WEBHOOK_SECRET)</td><td>none</td><td>where events go</td></tr>
  *   <tr><td>QUIESCE_NOTIFY_ATTEMPTS</td><td>6</td><td>delivery attempts before an event is dead</td></tr>
  *   <tr><td>QUIESCE_CLOUDEVENT_SOURCE</td><td>urn:quiesce</td><td>CloudEvents {@code source}</td></tr>
+ *   <tr><td>QUIESCE_POISON_QUEUE_URL</td><td>none</td><td>SQS queue a message that can never succeed (malformed,
+ *       unknown, oversized) is sent to at once; without it such a message is retried until the source queue's
+ *       redrive policy moves it</td></tr>
+ *   <tr><td>QUIESCE_NOTIFY_DEAD_LETTER_QUEUE_URL</td><td>none</td><td>SQS queue a notification lands on after its
+ *       last failed attempt</td></tr>
+ *   <tr><td>QUIESCE_METRICS_NAMESPACE</td><td>quiesce</td><td>CloudWatch namespace of the embedded-format
+ *       metrics</td></tr>
+ *   <tr><td>QUIESCE_RETENTION_DAYS</td><td>90</td><td>days stored items are kept, 1 to 3650; 0 keeps them
+ *       forever</td></tr>
+ *   <tr><td>QUIESCE_BUFFER_SECONDS</td><td>none</td><td>the stream's buffer interval, 0 to 900 (0: unknown); given
+ *       to the policy as {@code buffer=} unless its spec has one</td></tr>
  * </table>
  *
  * @param tallyTable DynamoDB tally table
@@ -45,6 +57,11 @@ import java.util.Objects;
  * @param webhookSecret webhook HMAC secret, or {@code null}
  * @param notifyAttempts delivery attempts
  * @param source CloudEvents source
+ * @param poisonQueueUrl SQS queue for messages that can never succeed, or {@code null}
+ * @param notifyDeadLetterQueueUrl SQS queue for notifications that exhausted their attempts, or {@code null}
+ * @param metricsNamespace CloudWatch namespace of the metrics
+ * @param retention how long stored items are kept, or {@code null} to keep them forever
+ * @param bufferSeconds the stream's buffer interval in seconds, 0 when unknown
  */
 public record AwsConfig(
         String tallyTable,
@@ -60,7 +77,17 @@ public record AwsConfig(
         URI webhookUrl,
         String webhookSecret,
         int notifyAttempts,
-        URI source) {
+        URI source,
+        String poisonQueueUrl,
+        String notifyDeadLetterQueueUrl,
+        String metricsNamespace,
+        Duration retention,
+        int bufferSeconds) {
+
+    /** Days stored items are kept unless QUIESCE_RETENTION_DAYS says otherwise. */
+    public static final int DEFAULT_RETENTION_DAYS = 90;
+    /** The CloudWatch namespace unless QUIESCE_METRICS_NAMESPACE says otherwise. */
+    public static final String DEFAULT_METRICS_NAMESPACE = "quiesce";
 
     public AwsConfig {
         Objects.requireNonNull(tallyTable, "tallyTable");
@@ -69,6 +96,10 @@ public record AwsConfig(
         datasets = List.copyOf(datasets);
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(metricsNamespace, "metricsNamespace");
+        if (bufferSeconds < 0) {
+            throw new IllegalArgumentException("bufferSeconds must be >= 0, was " + bufferSeconds);
+        }
     }
 
     /** Reads the process environment. */
@@ -97,6 +128,7 @@ public record AwsConfig(
         }
         PolicySpec policy = PolicySpec.defaults();
         String policyText = blankToNull(env.get("QUIESCE_POLICY"));
+        boolean policyRead = true;
         if (policyText != null) {
             try {
                 policy = PolicySpec.parse(policyText);
@@ -107,8 +139,27 @@ public record AwsConfig(
                 }
             } catch (InvalidConfigurationException e) {
                 problems.add("QUIESCE_POLICY: " + e.getMessage());
+                policyRead = false;
             }
         }
+        int buffer = intVar(env, "QUIESCE_BUFFER_SECONDS", 0, 0, 900, problems);
+        if (policyRead && buffer > 0 && policy.guards().buffer() == null) {
+            // Guards refuses a zero buffer: 0 means the interval is unknown, so nothing is passed on
+            try {
+                policy = new PolicySpec(policy.policy(), policy.guards().withBuffer(Duration.ofSeconds(buffer)));
+            } catch (InvalidConfigurationException e) {
+                problems.add("QUIESCE_POLICY" + (policyText == null ? " (default '" + policy.text() + "')" : "")
+                        + " with QUIESCE_BUFFER_SECONDS=" + buffer + ": " + e.getMessage());
+            }
+        }
+        int retentionDays = intVar(env, "QUIESCE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 0, 3650, problems);
+        String namespace = blankToNull(env.get("QUIESCE_METRICS_NAMESPACE"));
+        if (namespace != null && !validNamespace(namespace.trim())) {
+            problems.add("QUIESCE_METRICS_NAMESPACE must be 1 to 255 characters of letters, digits and . - _ / # : "
+                    + "and must not start with 'AWS/', was '" + namespace + "'");
+        }
+        String poison = queueUrl(env, "QUIESCE_POISON_QUEUE_URL", problems);
+        String notifyDeadLetters = queueUrl(env, "QUIESCE_NOTIFY_DEAD_LETTER_QUEUE_URL", problems);
         String autoStart = env.getOrDefault("QUIESCE_AUTO_START", "true").trim().toLowerCase(java.util.Locale.ROOT);
         if (!autoStart.equals("true") && !autoStart.equals("false")) {
             problems.add("QUIESCE_AUTO_START must be true or false, was '" + autoStart + "'");
@@ -125,7 +176,31 @@ public record AwsConfig(
                 blankToNull(env.get("QUIESCE_NOTIFY_SNS_TOPIC_ARN")), blankToNull(env.get("QUIESCE_NOTIFY_SQS_QUEUE_URL")),
                 blankToNull(env.get("QUIESCE_NOTIFY_EVENTBRIDGE_BUS")), webhook,
                 blankToNull(env.get("QUIESCE_WEBHOOK_SECRET")), attempts,
-                source != null ? source : URI.create("urn:quiesce"));
+                source != null ? source : URI.create("urn:quiesce"),
+                poison, notifyDeadLetters, namespace != null ? namespace.trim() : DEFAULT_METRICS_NAMESPACE,
+                retentionDays == 0 ? null : Duration.ofDays(retentionDays), buffer);
+    }
+
+    /**
+     * CloudWatch's rule for a namespace: 1 to 255 of {@code [0-9A-Za-z._/#:-]}, and not the {@code AWS/}
+     * prefix reserved for AWS services.
+     */
+    private static boolean validNamespace(String ns) {
+        return ns.length() <= 255 && ns.matches("[0-9A-Za-z._/#:-]+") && !ns.startsWith("AWS/");
+    }
+
+    /** An optional queue URL: an http(s) URL when set. */
+    private static String queueUrl(Map<String, String> env, String name, List<String> problems) {
+        URI u = uri(env, name, problems);
+        if (u == null) {
+            return null;
+        }
+        if (!List.of("http", "https").contains(String.valueOf(u.getScheme())) || u.getHost() == null) {
+            problems.add(name + " must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>), was '"
+                    + u + "'");
+            return null;
+        }
+        return u.toString();
     }
 
     /**

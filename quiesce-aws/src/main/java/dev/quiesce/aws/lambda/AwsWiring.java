@@ -3,8 +3,11 @@ package dev.quiesce.aws.lambda;
 import dev.quiesce.Dataset;
 import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
+import dev.quiesce.aws.metrics.Metrics;
+import dev.quiesce.aws.metrics.TallyShardFill;
 import dev.quiesce.aws.notify.EventBridgeNotifier;
 import dev.quiesce.aws.notify.SnsNotifier;
+import dev.quiesce.aws.notify.SqsDeadLetters;
 import dev.quiesce.aws.notify.SqsNotifier;
 import dev.quiesce.aws.s3.S3EventParser;
 import dev.quiesce.aws.sqs.SqsScheduler;
@@ -22,7 +25,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the engine the Lambda handlers share: DynamoDB stores, the SQS scheduler, the configured
- * notifiers and the S3 event parser. Built once per cold start; thread-safe afterwards.
+ * notifiers and their dead-letter queue, the poison queue, the metrics and the S3 event parser. Built
+ * once per cold start; thread-safe afterwards.
  */
 public final class AwsWiring {
 
@@ -30,7 +34,7 @@ public final class AwsWiring {
      * The AWS clients, each {@code null} when the configuration does not need it.
      *
      * @param dynamo DynamoDB
-     * @param sqs SQS (check queue, and the SQS notifier)
+     * @param sqs SQS (check queue, poison and dead-letter queues, and the SQS notifier)
      * @param sns SNS notifier's client
      * @param events EventBridge notifier's client
      */
@@ -38,24 +42,46 @@ public final class AwsWiring {
 
         /** Clients from the Lambda environment (region and credentials from the default chains). */
         public static Clients forConfig(AwsConfig config) {
+            return forConfig(config, null);
+        }
+
+        /**
+         * Clients from the Lambda environment, each with the {@link SnapStartPriming#DRY_RUN dry-run}
+         * interceptor that priming needs, and the DynamoDB client measuring the tally items' fill into
+         * {@code metrics} (unless it is {@code null}).
+         */
+        public static Clients forConfig(AwsConfig config, Metrics metrics) {
             return new Clients(
-                    DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-                    SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                    DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                            .overrideConfiguration(c -> {
+                                c.addExecutionInterceptor(SnapStartPriming.DRY_RUN);
+                                if (metrics != null) {
+                                    c.addExecutionInterceptor(new TallyShardFill(config.tallyTable(), metrics));
+                                }
+                            }).build(),
+                    SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                            .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.snsTopicArn() == null ? null
-                            : SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                            : SnsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.eventBus() == null ? null
-                            : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+                            : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
         }
     }
 
     private final AwsConfig config;
+    private final Clients clients;
     private final Engine engine;
     private final SqsScheduler scheduler;
     private final S3EventParser parser;
+    private final Metrics metrics;
+    private final PoisonQueue poisonQueue;
 
-    private AwsWiring(AwsConfig config, Clients clients, Clock clock) {
+    private AwsWiring(AwsConfig config, Clients clients, Clock clock, Metrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(clients, "clients");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.scheduler = new SqsScheduler(clients.sqs(), config.checkQueueUrl(), clock);
         DynamoDbObservationStore observations = new DynamoDbObservationStore(clients.dynamo(), config.observationTable());
         Engine.Builder b = Engine.builder()
@@ -64,7 +90,8 @@ public final class AwsWiring {
                 .clock(clock)
                 .scheduler(scheduler)
                 .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), config.notifyAttempts()))
-                .lease(Duration.ofMinutes(2));
+                .lease(Duration.ofMinutes(2))
+                .listener(metrics.listener());
         for (Dataset d : config.datasets()) {
             b.dataset(d);
         }
@@ -84,23 +111,38 @@ public final class AwsWiring {
             b.notifier(WebhookNotifier.builder(config.webhookUrl()).secret(config.webhookSecret())
                     .source(config.source()).timeout(Duration.ofSeconds(10)).build());
         }
+        if (config.notifyDeadLetterQueueUrl() != null) {
+            b.deadLetters(new SqsDeadLetters(clients.sqs(), config.notifyDeadLetterQueueUrl(), config.source()));
+        }
         this.engine = b.build();
         this.parser = S3EventParser.create();
+        this.poisonQueue = new PoisonQueue(clients.sqs(), config.poisonQueueUrl());
     }
 
     /** Reads and validates the environment and builds clients from the Lambda runtime's defaults. */
     public static AwsWiring fromEnvironment() {
         AwsConfig config = AwsConfig.fromEnvironment();
-        return new AwsWiring(config, Clients.forConfig(config), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        Metrics metrics = Metrics.toStandardOutput(config.metricsNamespace(), clock);
+        return new AwsWiring(config, Clients.forConfig(config, metrics), clock, metrics);
     }
 
-    /** Wiring over given clients and clock (tests, other runtimes). */
+    /** Wiring over given clients and clock (tests, other runtimes), its metrics written to standard output. */
     public static AwsWiring of(AwsConfig config, Clients clients, Clock clock) {
-        return new AwsWiring(config, clients, clock);
+        return new AwsWiring(config, clients, clock, Metrics.toStandardOutput(config.metricsNamespace(), clock));
+    }
+
+    /** Wiring over given clients, clock and metrics (tests, other runtimes). */
+    public static AwsWiring of(AwsConfig config, Clients clients, Clock clock, Metrics metrics) {
+        return new AwsWiring(config, clients, clock, metrics);
     }
 
     public AwsConfig config() {
         return config;
+    }
+
+    public Clients clients() {
+        return clients;
     }
 
     public Engine engine() {
@@ -113,5 +155,14 @@ public final class AwsWiring {
 
     public S3EventParser parser() {
         return parser;
+    }
+
+    /** What the handlers publish at the end of each invocation. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    PoisonQueue poisonQueue() {
+        return poisonQueue;
     }
 }

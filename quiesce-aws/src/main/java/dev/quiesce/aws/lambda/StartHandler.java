@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.MalformedEventException;
 import dev.quiesce.Observation;
+import dev.quiesce.aws.sqs.SchedulingFailedException;
 import dev.quiesce.policy.PolicySpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,12 @@ import java.time.ZoneOffset;
  * Input: {@code {"dataset": "events", "id": "events/2024-05-01", "policy": "stable window=3 delay=constant:30s"}};
  * {@code id} defaults to {@code <dataset>/<today, UTC>} and {@code policy} to the configured one.
  * Starting an id that exists returns it unchanged. Answers with the observation's id, state and version.
+ * Bad input fails the invocation; a run that was started whose first check message could not be sent,
+ * or due notifications that could not be delivered, do not (see {@link SideJob}).
  */
 public final class StartHandler implements RequestStreamHandler {
+
+    static final String NAME = "start";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +47,30 @@ public final class StartHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        try (Invocation ignored = Invocation.begin(NAME, context, wiring.metrics())) {
+            handle(input, output);
+        }
+    }
+
+    /**
+     * Starts the run; a failure to send its first check message leaves it started (the sweep runs the
+     * check at its stored due time), and the activation that failure cut short is made here.
+     */
+    private Observation start(String id, String dataset, PolicySpec policy) {
+        try {
+            return wiring.engine().observer().start(id, dataset, policy);
+        } catch (SchedulingFailedException e) {
+            SideJob.failed(NAME, "schedule", SideJob.CHECK_RETRY, wiring.metrics(), e);
+            try {
+                wiring.engine().observer().arrived(dataset);
+            } catch (SchedulingFailedException again) {
+                // written before its message failed too: the sweep takes it from here
+            }
+            return wiring.engine().observer().start(id, dataset, policy);   // exists now: returned unchanged
+        }
+    }
+
+    private void handle(InputStream input, OutputStream output) throws IOException {
         JsonNode in;
         try {
             in = JSON.readTree(input);
@@ -64,8 +93,8 @@ public final class StartHandler implements RequestStreamHandler {
                 throw new MalformedEventException("start input has a bad policy: " + e.getMessage(), e);
             }
         }
-        Observation o = wiring.engine().observer().start(id, dataset, policy);
-        wiring.engine().relay().deliverDue();
+        Observation o = start(id, dataset, policy);
+        SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
         ObjectNode out = JSON.createObjectNode()
                 .put("id", o.id()).put("dataset", o.datasetId()).put("state", o.state().name())
                 .put("version", o.version()).put("policy", o.spec().text());

@@ -13,5 +13,8 @@
  * <p>Notifiers are driven by {@link dev.quiesce.engine.OutboxRelay}: every SDK failure becomes a
  * {@link dev.quiesce.DeliveryFailedException} that the relay retries and finally dead-letters, so they
  * log nothing on failure themselves and never log payloads.
+ *
+ * <p>{@link dev.quiesce.aws.notify.SqsDeadLetters} keeps what the relay gave up on: each event with its
+ * final error, on an SQS queue of its own.
  */
 package dev.quiesce.aws.notify;

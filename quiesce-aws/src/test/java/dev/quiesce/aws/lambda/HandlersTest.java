@@ -13,6 +13,14 @@ import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.aws.testing.ElasticMq;
 import dev.quiesce.port.contract.MutableClock;
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -128,5 +136,79 @@ class HandlersTest {
         Observation done = wiring.engine().observer().start(run, "amzn-s3-demo-bucket1", wiring.config().policy());
         assertThat(done.state()).isEqualTo(ObservationState.COMPLETE);
         assertThat(invoke(sweep, text("{}")).get("checks").asInt()).isZero();
+    }
+
+    /** A Lambda context with a request id; everything else as in a small function. */
+    static Context context(String requestId) {
+        return new Context() {
+            public String getAwsRequestId() { return requestId; }
+            public String getLogGroupName() { return "/aws/lambda/quiesce-monitor"; }
+            public String getLogStreamName() { return "2024/05/01/[$LATEST]0"; }
+            public String getFunctionName() { return "quiesce-monitor"; }
+            public String getFunctionVersion() { return "$LATEST"; }
+            public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:1:function:quiesce-monitor"; }
+            public CognitoIdentity getIdentity() { return null; }
+            public ClientContext getClientContext() { return null; }
+            public int getRemainingTimeInMillis() { return 30_000; }
+            public int getMemoryLimitInMB() { return 512; }
+            public LambdaLogger getLogger() { return null; }
+        };
+    }
+
+    @Test
+    void aMonitorBatchWritesOneEmfDocumentWithWhatItCounted() throws Exception {
+        TestDeployment d = new TestDeployment(dynalite, sqs);
+        MonitorHandler monitor = new MonitorHandler(d.wiring());
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        SQSBatchResponse r;
+        System.setOut(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try {
+            r = monitor.handleRequest(TestDeployment.sqsEvent(
+                    TestDeployment.created("events/a.json", "0A1"), TestDeployment.created("events/b.json", "0B1"),
+                    TestDeployment.created("events/c.json", "0C1"), TestDeployment.created("events/a.json", "0A1"),
+                    "{\"Records\": ["), context("req-7"));
+        } finally {
+            System.setOut(stdout);
+        }
+
+        assertThat(r.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("m-4");
+        assertThat(d.emf).hasSize(1);
+        JsonNode doc = JSON.readTree(d.emf.get(0));
+        assertThat(doc.get("_aws").get("Timestamp").asLong()).isEqualTo(d.clock.millis());
+        JsonNode directives = doc.get("_aws").get("CloudWatchMetrics");
+        assertThat(directives).hasSize(1);
+        assertThat(directives.get(0).get("Namespace").asText()).isEqualTo("quiesce");
+        assertThat(directives.get(0).get("Dimensions").toString()).isEqualTo("[[]]");
+        List<String> declared = new ArrayList<>();
+        for (JsonNode m : directives.get(0).get("Metrics")) {
+            declared.add(m.get("Name").asText() + ":" + m.get("Unit").asText());
+            assertThat(doc.has(m.get("Name").asText())).as("value of " + m).isTrue();
+        }
+        assertThat(declared).containsExactly("ArrivalsCounted:Count", "ArrivalsDuplicate:Count",
+                "ArrivalsRejected:Count", "Checks:Count", "NotifierRetries:Count", "NotifierDeadLetters:Count",
+                "SideJobFailures:Count", "RunsOverdue:Count", "TallyShardFill:Percent");
+        assertThat(doc.get("ArrivalsCounted").asLong()).isEqualTo(3);
+        assertThat(doc.get("ArrivalsDuplicate").asLong()).isEqualTo(1);
+        assertThat(doc.get("ArrivalsRejected").asLong()).isEqualTo(1);
+        assertThat(doc.get("Checks").asLong()).isZero();
+        // dynalite answers ReturnConsumedCapacity on UpdateItem: a tally item under 1 KB is 1 unit of 400 KB
+        assertThat(doc.get("TallyShardFill").asDouble()).isEqualTo(0.25);
+        assertThat(doc.get("handler").asText()).isEqualTo("monitor");
+        assertThat(doc.get("AWSRequestId").asText()).isEqualTo("req-7");
+
+        JsonNode rejected = null;
+        for (String line : logs.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("monitor.rejected")) {
+                rejected = JSON.readTree(line);
+            }
+        }
+        assertThat(rejected).as("the monitor.rejected log line").isNotNull();
+        assertThat(rejected.get("level").asText()).isEqualTo("WARN");
+        assertThat(rejected.get("event").asText()).isEqualTo("monitor.rejected");
+        assertThat(rejected.get("messageId").asText()).isEqualTo("m-4");
+        assertThat(rejected.get("AWSRequestId").asText()).isEqualTo("req-7");
+        assertThat(rejected.get("reason").asText()).isNotBlank();
     }
 }
