@@ -17,6 +17,7 @@ import dev.quiesce.notify.WebhookNotifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Predicate;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -83,9 +84,13 @@ public final class AwsWiring {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.scheduler = new SqsScheduler(clients.sqs(), config.checkQueueUrl(), clock);
-        DynamoDbObservationStore observations = new DynamoDbObservationStore(clients.dynamo(), config.observationTable());
+        DynamoDbObservationStore observations = new DynamoDbObservationStore(clients.dynamo(), config.observationTable(),
+                config.retention());
+        // only one date of a dated prefix is ever finished; an undated dataset's tally is all it holds
+        Predicate<String> expiring = id -> config.datasets().stream().anyMatch(d -> d.dated() && id.startsWith(d.id() + "/"));
         Engine.Builder b = Engine.builder()
-                .tallies(new DynamoDbTallyStore(clients.dynamo(), config.tallyTable(), config.tallyShards()))
+                .tallies(new DynamoDbTallyStore(clients.dynamo(), config.tallyTable(), config.tallyShards(),
+                        config.retention(), expiring))
                 .store(observations)
                 .clock(clock)
                 .scheduler(scheduler)

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.aws.testing.ElasticMq;
 import dev.quiesce.aws.testing.SnsTopics;
+import dev.quiesce.port.contract.MutableClock;
 import dev.quiesce.s3.testing.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -114,6 +117,16 @@ class DeployedStackTest {
         assertThat(completion.get("data").get("bytes").asLong()).isEqualTo(bytes);
         assertThat(unnotified).anyMatch(e -> e.contains("errors/2024/05/01/failed.json"));
         assertNoSecondCompletion(d);
+
+        // RetentionDays (90 by default) reaches the stores: the finished run and the day's tally expire
+        var dynamo = dynalite.client();
+        var run = dynamo.getItem(r -> r.tableName(d.stack().ref("ObservationTable"))
+                .key(Map.of("id", AttributeValue.fromS("events/2024-05-01")))).item();
+        assertThat(Instant.ofEpochSecond(Long.parseLong(run.get("expiresAt").n())))
+                .isAfter(Instant.now().plus(Duration.ofDays(89))).isBefore(Instant.now().plus(Duration.ofDays(91)));
+        var shards = dynamo.scan(r -> r.tableName(d.stack().ref("TallyTable"))).items();
+        assertThat(shards).isNotEmpty().allSatisfy(i -> assertThat(i).containsKey("expiresAt"));
+        assertEveryRequestAllowed(d.stack());
     }
 
     @Test
@@ -142,17 +155,52 @@ class DeployedStackTest {
     }
 
     @Test
+    void poisonMessagesAreOnTheDeadLetterQueueAfterOneReceiveWithTheirReasonAndTheGoodOneCounts() throws Exception {
+        Deployment d = deploy();
+        String arrivals = d.stack().ref("ArrivalQueue");
+        String deadLetters = d.stack().ref("ArrivalDeadLetterQueue");
+        String good = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
+                + "\"eventTime\":\"2024-05-01T00:00:00.000Z\",\"eventName\":\"ObjectCreated:Put\","
+                + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\"" + d.bucket() + "\"},"
+                + "\"object\":{\"key\":\"events/2024/05/01/a.json\",\"size\":3,\"eTag\":\"e\",\"sequencer\":\"0A1\"}}}]}";
+        String unknown = good.replace("ObjectCreated:Put", "ObjectRestore:Completed");
+        String malformed = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\"";
+        for (String body : List.of(unknown, malformed, good)) {
+            sqs.client().sendMessage(m -> m.queueUrl(arrivals).messageBody(body));
+        }
+        assertThat(d.stack().poll("MonitorFunction", 1, 1)).isEqualTo(3);
+
+        // nothing left in flight to come back after the visibility timeout and again up to maxReceiveCount
+        Map<String, String> left = sqs.client().getQueueAttributes(r -> r.queueUrl(arrivals).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        assertThat(left).containsEntry("ApproximateNumberOfMessages", "0").containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+        List<Message> buried = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            buried.addAll(sqs.client().receiveMessage(r -> r.queueUrl(deadLetters).maxNumberOfMessages(10)
+                    .messageAttributeNames("All").waitTimeSeconds(1)).messages());
+            return buried.size() >= 2;
+        });
+        assertThat(buried).extracting(Message::body).containsExactlyInAnyOrder(unknown, malformed);
+        assertThat(buried).allSatisfy(m -> assertThat(m.messageAttributes().get(PoisonQueue.REASON).stringValue()).isNotBlank());
+        assertThat(buried.stream().map(m -> m.messageAttributes().get(PoisonQueue.REASON).stringValue()))
+                .anyMatch(r -> r.contains("ObjectRestore:Completed"));
+
+        JsonNode completion = observeUntilCompletion(d, 1);
+        assertThat(completion.get("data").get("objects").asLong()).isEqualTo(1);
+        assertEveryRequestAllowed(d.stack());
+    }
+
+    @Test
     void everyRequestTheFunctionsMakeIsAllowedByTheirRolesAndNothingMore() throws Exception {
         Deployment d = deploy();
         writeObjects(d.bucket());
         drainArrivals(d, 1);
         observeUntilCompletion(d, 1);
+        assertThat(d.stack().function("MonitorFunction").calls).isNotEmpty();
+        assertThat(d.stack().function("ObserverFunction").calls).isNotEmpty();
+        assertEveryRequestAllowed(d.stack());
         for (String fn : List.of("MonitorFunction", "ObserverFunction")) {
             RolePolicies role = RolePolicies.of(d.stack(), fn);
-            List<TemplateStack.Call> calls = d.stack().function(fn).calls;
-            assertThat(calls).as(fn + " made requests").isNotEmpty();
-            assertThat(calls).as(fn + "'s requests, against its role's grants " + role.grants())
-                    .allSatisfy(c -> assertThat(role.allows(c.action(), c.resource())).as(c.toString()).isTrue());
             // what Lambda's SQS poller does with the function's role
             String queue = (String) d.stack().function(fn).sqsSource.get("Queue");
             for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
@@ -167,6 +215,90 @@ class DeployedStackTest {
         RolePolicies observer = RolePolicies.of(d.stack(), "ObserverFunction");
         assertThat(observer.allows("dynamodb:UpdateItem", d.stack().attribute("TallyTable", "Arn")))
                 .as("only the monitor writes tallies").isFalse();
+    }
+
+    /**
+     * The template's defaults for a daily Firehose stream (stable 3 × 30 s, deadline 6 h, a 60 s buffer), on the
+     * detector's virtual clock: producers pause for four minutes before midnight — long enough for the policy —
+     * yet the day's run is held until midnight plus the buffer interval; the objects Firehose names 23:59 but
+     * delivers 40 s after midnight still count in that day; then it completes once. The sweep runs the due
+     * checks (SQS's delays are real time, the clock here is not).
+     */
+    @Test
+    void aDailyRunOnTheTemplatesDefaultsCompletesOnceAfterMidnightPlusTheBuffer() throws Exception {
+        String name = "quiesce-e2e-" + STACKS.incrementAndGet();
+        String bucket = name + "-landing";
+        MutableClock clock = MutableClock.at("2024-05-01T23:50:00Z");
+        TemplateStack stack = TemplateStack.deploy(name, Map.of("LandingBucketName", bucket), dynalite, sqs, s3, sns, clock);
+        deployed.add(stack);
+        Deployment d = new Deployment(stack, bucket, sqs.createQueue(name + "-subscriber"));
+        sns.subscribe(stack.ref("NotificationTopic"), d.subscriber());
+        String topic = stack.ref("NotificationTopic");
+
+        Instant midnight = Instant.parse("2024-05-02T00:00:00Z");
+        Instant completedAt = null;
+        int objects = 0;
+        for (Instant t = clock.instant(); t.isBefore(midnight.plusSeconds(900)) && completedAt == null; t = t.plusSeconds(10)) {
+            clock.set(t);
+            boolean producing = t.isBefore(Instant.parse("2024-05-01T23:55:01Z"));
+            boolean lateFlush = t.equals(midnight.plusSeconds(40));
+            if ((producing && t.getEpochSecond() % 60 == 0) || lateFlush) {
+                String key = "events/2024/05/01/23/part-" + (objects++) + ".json";
+                s3.client().putObject(p -> p.bucket(bucket).key(key), RequestBody.fromString("{}\n"));
+                drainArrivals(d, 1);
+            }
+            stack.invoke("SweepFunction", "{}");
+            if (sns.published().stream().anyMatch(p -> p.topicArn().equals(topic))) {
+                completedAt = t;
+            }
+        }
+        assertThat(completedAt).as("completed within 15 minutes after midnight").isNotNull();
+        assertThat(completedAt).isAfterOrEqualTo(midnight.plusSeconds(60 + 40)); // the late flush restarted the quiet
+        assertThat(completedAt).isBefore(midnight.plusSeconds(40 + 90 + 60));
+        List<SnsTopics.Published> published = sns.published().stream().filter(p -> p.topicArn().equals(topic)).toList();
+        assertThat(published).hasSize(1);
+        JsonNode completion = JSON.readTree(published.get(0).message());
+        assertThat(completion.get("subject").asText()).isEqualTo("events/2024-05-01");
+        assertThat(completion.get("data").get("objects").asLong()).isEqualTo(objects).isEqualTo(7);
+        assertEveryRequestAllowed(stack);
+    }
+
+    @Test
+    void theAlarmsAndTheDashboardNameMetricsTheFunctionsEmitInTheirNamespace() throws Exception {
+        Deployment d = deploy();
+        String namespace = d.stack().function("MonitorFunction").environment.get("QUIESCE_METRICS_NAMESPACE");
+        assertThat(namespace).isEqualTo("quiesce/" + d.stack().name());
+        java.util.Set<String> emitted = java.util.Arrays.stream(dev.quiesce.aws.metrics.Metric.values())
+                .map(dev.quiesce.aws.metrics.Metric::metricName).collect(java.util.stream.Collectors.toSet());
+        for (String id : List.of("TallyShardFillAlarm", "RunsOverdueAlarm", "SideJobFailuresAlarm")) {
+            Map<String, Object> alarm = TemplateStack.map(TemplateStack.map(d.stack().resolved(id)).get("Properties"));
+            assertThat(alarm.get("Namespace")).as(id).isEqualTo(namespace);
+            assertThat(emitted).as(id).contains((String) alarm.get("MetricName"));
+        }
+        String body = (String) TemplateStack.map(TemplateStack.map(d.stack().resolved("Dashboard")).get("Properties"))
+                .get("DashboardBody");
+        JsonNode dashboard = JSON.readTree(body);
+        assertThat(dashboard.get("widgets")).hasSizeGreaterThan(5);
+        for (JsonNode widget : dashboard.get("widgets")) {
+            String previous = null;
+            for (JsonNode metric : widget.get("properties").get("metrics")) {
+                String ns = metric.get(0).asText();
+                String ownNs = ns.equals(".") || ns.equals("...") ? previous : ns;
+                previous = ownNs;
+                if (namespace.equals(ownNs) && !ns.equals("...")) {
+                    assertThat(emitted).as(metric.toString()).contains(metric.get(1).asText());
+                }
+            }
+        }
+    }
+
+    /** Every request any function of the stack made is allowed by the role the template gives it. */
+    private static void assertEveryRequestAllowed(TemplateStack stack) {
+        for (String fn : List.of("MonitorFunction", "ObserverFunction", "StartFunction", "SweepFunction")) {
+            RolePolicies role = RolePolicies.of(stack, fn);
+            assertThat(stack.function(fn).calls).as(fn + "'s requests, against its role's grants " + role.grants())
+                    .allSatisfy(c -> assertThat(role.allows(c.action(), c.resource())).as(c.toString()).isTrue());
+        }
     }
 
     // ------------------------------------------------------------------------------------------ the world

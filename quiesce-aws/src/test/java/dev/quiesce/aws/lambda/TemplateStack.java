@@ -314,6 +314,19 @@ final class TemplateStack {
         return messages.size();
     }
 
+    /** Invokes a function whose handler reads a stream (the sweep) with {@code input}; returns its output. */
+    String invoke(String functionId, String input) {
+        Object h = function(functionId).handler;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ((com.amazonaws.services.lambda.runtime.RequestStreamHandler) h).handleRequest(
+                    new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static SQSBatchResponse invoke(Function f, SQSEvent event) {
         @SuppressWarnings("unchecked")
         com.amazonaws.services.lambda.runtime.RequestHandler<SQSEvent, SQSBatchResponse> h =
