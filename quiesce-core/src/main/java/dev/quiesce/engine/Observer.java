@@ -640,15 +640,16 @@ public final class Observer {
                     event.type().name().toLowerCase(java.util.Locale.ROOT), next.id(), next.datasetId(),
                     next.transitions(), next.progress().checks(), tally.objects(), tally.bytes(), next.reason());
         }
+        // told before scheduling: the change is written, and a scheduler that fails must not hide it
+        if (!listeners.isEmpty()) {
+            LifecycleEvent told = event;
+            listeners.each(told != null ? l -> l.transitioned(next, told) : l -> l.checked(next, tally));
+        }
         if (next.nextCheckAt() != null) {
             scheduler.schedule(next.id(), next.version(), next.nextCheckAt());
         }
         if (!entries.isEmpty()) {
             scheduler.outboxReady();
-        }
-        if (!listeners.isEmpty()) {
-            LifecycleEvent told = event;
-            listeners.each(told != null ? l -> l.transitioned(next, told) : l -> l.checked(next, tally));
         }
         return true;
     }

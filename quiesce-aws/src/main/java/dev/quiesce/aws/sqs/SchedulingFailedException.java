@@ -7,12 +7,13 @@ import dev.quiesce.StoreException;
  * The SDK exception is the cause.
  *
  * <p>It is a {@link StoreException} because the queue is where pending checks are kept: code that
- * reports store failures reports this one too. In the Lambda deployment it fails the invocation, so
- * SQS delivers the triggering message again.
+ * reports store failures reports this one too.
  *
- * <p>When it is thrown from inside a check, the observation's new version is already written, so the
- * redelivered message is stale and does nothing; the check is then run by whatever sweeps overdue
- * observations ({@link dev.quiesce.engine.Observer#runDue()} on a timer).
+ * <p>When it is thrown after an arrival or a check was written, the observation's due time is already
+ * stored, so the Lambda handlers log and count it and do not fail the message (a redelivery would find
+ * nothing to do); the check is then run by whatever sweeps overdue observations
+ * ({@link dev.quiesce.engine.Observer#runDue()} on a timer). An early check message that cannot be re-sent
+ * does fail: the re-send is its own work.
  */
 public class SchedulingFailedException extends StoreException {
 

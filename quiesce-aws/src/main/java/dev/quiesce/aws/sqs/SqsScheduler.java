@@ -34,10 +34,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * {@link dev.quiesce.engine.Observer#check(String, Long)} ignores a check whose version moved on.
  * The queue must be a standard queue: FIFO queues ignore per-message delays.
  *
- * <p>Failures are not swallowed: an SDK error becomes a {@link SchedulingFailedException} (a
- * {@link dev.quiesce.StoreException}) with the SDK exception as its cause, so the Lambda invocation
- * fails and SQS delivers the triggering message again. {@link #outboxReady()} does nothing: the
- * process that runs checks delivers the outbox after them.
+ * <p>Failures are not swallowed here: an SDK error becomes a {@link SchedulingFailedException} (a
+ * {@link dev.quiesce.StoreException}) with the SDK exception as its cause. The Lambda handlers catch it
+ * when the state it follows is already written (the sweep runs the check from its stored due time) and
+ * count it as a side job's failure; they fail the message only when the send was the message's own work.
+ * {@link #outboxReady()} does nothing: the process that runs checks delivers the outbox after them.
  *
  * <p>Instances are immutable and thread-safe (the {@link SqsClient} is); the clock is the one the
  * observer uses, so {@code dueAt} and "now" agree.
