@@ -104,10 +104,10 @@ public final class AwsWiring {
             b.autoStart(config.policy());
         }
         if (config.snsTopicArn() != null) {
-            b.notifier(new SnsNotifier(clients.sns(), config.snsTopicArn()));
+            b.notifier(new SnsNotifier(clients.sns(), config.snsTopicArn(), config.source()));
         }
         if (config.sqsQueueUrl() != null) {
-            b.notifier(new SqsNotifier(clients.sqs(), config.sqsQueueUrl()));
+            b.notifier(new SqsNotifier(clients.sqs(), config.sqsQueueUrl(), config.source()));
         }
         if (config.eventBus() != null) {
             b.notifier(new EventBridgeNotifier(clients.events(), config.eventBus(), config.source().toString()));

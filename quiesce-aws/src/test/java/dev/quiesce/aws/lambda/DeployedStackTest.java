@@ -113,6 +113,7 @@ class DeployedStackTest {
         JsonNode completion = observeUntilCompletion(d, 1);
         assertThat(completion.get("type").asText()).isEqualTo("dev.quiesce.observation.completed");
         assertThat(completion.get("subject").asText()).isEqualTo("events/2024-05-01");
+        assertThat(completion.get("source").asText()).startsWith("arn:aws:cloudformation:").contains(d.stack().name());
         assertThat(completion.get("data").get("objects").asLong()).isEqualTo(6);
         assertThat(completion.get("data").get("bytes").asLong()).isEqualTo(bytes);
         assertThat(unnotified).anyMatch(e -> e.contains("errors/2024/05/01/failed.json"));

@@ -701,6 +701,9 @@ final class TemplateStack {
                 return REGION;
             case "AWS::StackName":
                 return this.name;
+            case "AWS::StackId":
+                return "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/" + this.name
+                        + "/00000000-0000-4000-8000-000000000000";
             case "AWS::Partition":
                 return "aws";
             case "AWS::NoValue":
