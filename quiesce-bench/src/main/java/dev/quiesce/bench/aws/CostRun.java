@@ -11,6 +11,7 @@ import dev.quiesce.aws.lambda.AwsWiring;
 import dev.quiesce.aws.lambda.MonitorHandler;
 import dev.quiesce.aws.lambda.ObserverHandler;
 import dev.quiesce.aws.lambda.SweepHandler;
+import dev.quiesce.aws.metrics.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -202,14 +203,17 @@ public final class CostRun {
             if (settings.policy() != null) {
                 env.put("QUIESCE_POLICY", settings.policy());
             }
+            env.putIfAbsent("QUIESCE_BUFFER_SECONDS", "60"); // as the template passes FirehoseBufferSeconds
             AwsConfig config = AwsConfig.from(env);
             AwsWiring.Clients clients = new AwsWiring.Clients(dynamo, sqs, null, null);
+            // EMF lines cost nothing to bill here and would bury the tables: written nowhere
+            java.util.function.Supplier<Metrics> quiet = () -> new Metrics(config.metricsNamespace(), clock, line -> { });
             // each function has its own container, as on Lambda: nothing in memory is shared between them
             java.util.function.Supplier<MonitorHandler> monitors = () -> new MonitorHandler(AwsWiring.of(config, clients,
-                    clock));
+                    clock, quiet.get()));
             MonitorHandler monitor = monitors.get();
-            ObserverHandler observer = new ObserverHandler(AwsWiring.of(config, clients, clock));
-            SweepHandler sweep = new SweepHandler(AwsWiring.of(config, clients, clock));
+            ObserverHandler observer = new ObserverHandler(AwsWiring.of(config, clients, clock, quiet.get()));
+            SweepHandler sweep = new SweepHandler(AwsWiring.of(config, clients, clock, quiet.get()));
             functions.put("monitor", new Function());
             functions.put("observer", new Function());
             functions.put("sweep", new Function());
