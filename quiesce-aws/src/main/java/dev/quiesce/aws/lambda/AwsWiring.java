@@ -93,7 +93,7 @@ public final class AwsWiring {
                         config.retention(), expiring))
                 .store(observations)
                 .clock(clock)
-                .scheduler(scheduler)
+                .scheduler(new CheckSends(scheduler, metrics))
                 .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), config.notifyAttempts()))
                 .lease(Duration.ofMinutes(2))
                 .listener(metrics.listener());

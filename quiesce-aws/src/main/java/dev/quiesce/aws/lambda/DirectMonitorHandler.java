@@ -33,7 +33,7 @@ public final class DirectMonitorHandler implements RequestStreamHandler {
     /** For tests and other runtimes. */
     public DirectMonitorHandler(AwsWiring wiring) {
         this.wiring = wiring;
-        this.counter = new ArrivalCounter(wiring.engine(), wiring.metrics(), NAME);
+        this.counter = new ArrivalCounter(wiring.engine(), wiring.metrics());
     }
 
     @Override

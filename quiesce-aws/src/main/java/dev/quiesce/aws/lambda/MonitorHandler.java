@@ -30,7 +30,7 @@ public final class MonitorHandler implements RequestHandler<SQSEvent, SQSBatchRe
     /** For tests and other runtimes. */
     public MonitorHandler(AwsWiring wiring) {
         this.wiring = wiring;
-        this.counter = new ArrivalCounter(wiring.engine(), wiring.metrics(), NAME);
+        this.counter = new ArrivalCounter(wiring.engine(), wiring.metrics());
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.quiesce.aws.metrics.Metric;
 import dev.quiesce.aws.sqs.CheckMessage;
-import dev.quiesce.aws.sqs.SchedulingFailedException;
 import dev.quiesce.engine.Observer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,15 +56,7 @@ public final class ObserverHandler implements RequestHandler<SQSEvent, SQSBatchR
         if (wiring.scheduler().resendIfEarly(message)) {
             return;
         }
-        Observer.Outcome outcome;
-        try {
-            outcome = wiring.engine().observer().check(message.observationId(), message.version());
-        } catch (SchedulingFailedException e) {
-            // thrown only after the check's result was written: this message is done
-            wiring.metrics().increment(Metric.CHECKS);
-            SideJob.failed(NAME, "schedule", SideJob.CHECK_RETRY, wiring.metrics(), e);
-            return;
-        }
+        Observer.Outcome outcome = wiring.engine().observer().check(message.observationId(), message.version());
         if (ran(outcome)) {
             wiring.metrics().increment(Metric.CHECKS);
         }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.MalformedEventException;
 import dev.quiesce.Observation;
-import dev.quiesce.aws.sqs.SchedulingFailedException;
 import dev.quiesce.policy.PolicySpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,22 +51,8 @@ public final class StartHandler implements RequestStreamHandler {
         }
     }
 
-    /**
-     * Starts the run; a failure to send its first check message leaves it started (the sweep runs the
-     * check at its stored due time), and the activation that failure cut short is made here.
-     */
     private Observation start(String id, String dataset, PolicySpec policy) {
-        try {
-            return wiring.engine().observer().start(id, dataset, policy);
-        } catch (SchedulingFailedException e) {
-            SideJob.failed(NAME, "schedule", SideJob.CHECK_RETRY, wiring.metrics(), e);
-            try {
-                wiring.engine().observer().arrived(dataset);
-            } catch (SchedulingFailedException again) {
-                // written before its message failed too: the sweep takes it from here
-            }
-            return wiring.engine().observer().start(id, dataset, policy);   // exists now: returned unchanged
-        }
+        return wiring.engine().observer().start(id, dataset, policy);
     }
 
     private void handle(InputStream input, OutputStream output) throws IOException {

@@ -3,7 +3,6 @@ package dev.quiesce.aws.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.quiesce.aws.metrics.Metric;
-import dev.quiesce.aws.sqs.SchedulingFailedException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +17,13 @@ import org.slf4j.LoggerFactory;
  * was dead-lettered); the stored due time is the truth, so the next sweep catches it up. Checks that
  * already ran are not due any more, so a sweep racing the queue changes nothing twice.
  *
- * <p>A check whose next check message cannot be sent has still run and been written; the sweep counts it
- * as a side-job failure and goes on with the other due checks (up to {@value #MAX_SEND_FAILURES} such
- * failures per invocation, then the next sweep goes on). A failure to deliver the due notifications is
+ * <p>A check whose next check message cannot be sent has still run and been written; the failed send is a
+ * side job's failure ({@link CheckSends}) and the sweep goes on with the other due checks. A failure to deliver the due notifications is
  * the sweep's own: it fails the invocation, and the next sweep tries again.
  */
 public final class SweepHandler implements RequestStreamHandler {
 
     static final String NAME = "sweep";
-    /** The most failed check-message sends one sweep takes before leaving the rest to the next. */
-    static final int MAX_SEND_FAILURES = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepHandler.class);
 
@@ -47,29 +43,10 @@ public final class SweepHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
         try (Invocation ignored = Invocation.begin(NAME, context, wiring.metrics())) {
             input.readAllBytes();
-            int checks = 0;
-            int sendFailures = 0;
-            while (true) {
-                try {
-                    checks += wiring.engine().observer().runDue();
-                    break;
-                } catch (SchedulingFailedException e) {
-                    // that check ran and was written; the others still due are run by the next pass
-                    checks++;
-                    sendFailures++;
-                    if (sendFailures == 1) {
-                        SideJob.failed(NAME, "schedule", SideJob.CHECK_RETRY, wiring.metrics(), e);
-                    } else {
-                        wiring.metrics().increment(Metric.SIDE_JOB_FAILURES);
-                    }
-                    if (sendFailures >= MAX_SEND_FAILURES) {
-                        break;
-                    }
-                }
-            }
+            int checks = wiring.engine().observer().runDue();
             wiring.metrics().add(Metric.CHECKS, checks);
             int delivered = wiring.engine().relay().deliverDue();
-            LOG.info("sweep.done checks={} delivered={} sendFailures={}", checks, delivered, sendFailures);
+            LOG.info("sweep.done checks={} delivered={}", checks, delivered);
             output.write(("{\"checks\":" + checks + ",\"delivered\":" + delivered + "}").getBytes(StandardCharsets.UTF_8));
         }
     }
