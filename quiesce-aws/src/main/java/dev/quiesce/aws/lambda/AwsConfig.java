@@ -41,6 +41,8 @@ import java.util.Objects;
  *       forever</td></tr>
  *   <tr><td>QUIESCE_BUFFER_SECONDS</td><td>none</td><td>the stream's buffer interval, 0 to 900 (0: unknown); given
  *       to the policy as {@code buffer=} unless its spec has one</td></tr>
+ *   <tr><td>QUIESCE_EXPECTATION_TABLE</td><td>none</td><td>DynamoDB table of producers' declarations; required by
+ *       the expected policy</td></tr>
  * </table>
  *
  * @param tallyTable DynamoDB tally table
@@ -62,6 +64,7 @@ import java.util.Objects;
  * @param metricsNamespace CloudWatch namespace of the metrics
  * @param retention how long stored items are kept, or {@code null} to keep them forever
  * @param bufferSeconds the stream's buffer interval in seconds, 0 when unknown
+ * @param expectationTable DynamoDB table of producers' declarations, or {@code null}
  */
 public record AwsConfig(
         String tallyTable,
@@ -82,7 +85,8 @@ public record AwsConfig(
         String notifyDeadLetterQueueUrl,
         String metricsNamespace,
         Duration retention,
-        int bufferSeconds) {
+        int bufferSeconds,
+        String expectationTable) {
 
     /** Days stored items are kept unless QUIESCE_RETENTION_DAYS says otherwise. */
     public static final int DEFAULT_RETENTION_DAYS = 90;
@@ -132,10 +136,10 @@ public record AwsConfig(
         if (policyText != null) {
             try {
                 policy = PolicySpec.parse(policyText);
-                if (policy.policy().needsExpectations()) {
-                    // declarations would live in one container's memory: wrong, so refuse until they are stored
-                    problems.add("QUIESCE_POLICY: the expected policy is not available in the Lambda deployment yet"
-                            + " (it needs a DynamoDB store for producer declarations); use stable or inactivity");
+                if (policy.policy().needsExpectations() && blankToNull(env.get("QUIESCE_EXPECTATION_TABLE")) == null) {
+                    // declarations would live in one container's memory: wrong, so refuse without their table
+                    problems.add("QUIESCE_POLICY: the expected policy needs QUIESCE_EXPECTATION_TABLE, the DynamoDB"
+                            + " table of producers' declarations (the template's DeclarationTable)");
                 }
             } catch (InvalidConfigurationException e) {
                 problems.add("QUIESCE_POLICY: " + e.getMessage());
@@ -178,7 +182,8 @@ public record AwsConfig(
                 blankToNull(env.get("QUIESCE_WEBHOOK_SECRET")), attempts,
                 source != null ? source : URI.create("urn:quiesce"),
                 poison, notifyDeadLetters, namespace != null ? namespace.trim() : DEFAULT_METRICS_NAMESPACE,
-                retentionDays == 0 ? null : Duration.ofDays(retentionDays), buffer);
+                retentionDays == 0 ? null : Duration.ofDays(retentionDays), buffer,
+                blankToNull(env.get("QUIESCE_EXPECTATION_TABLE")));
     }
 
     /**

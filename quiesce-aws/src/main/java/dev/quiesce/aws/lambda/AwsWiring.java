@@ -1,6 +1,7 @@
 package dev.quiesce.aws.lambda;
 
 import dev.quiesce.Dataset;
+import dev.quiesce.aws.dynamodb.DynamoDbExpectationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.metrics.Metrics;
@@ -97,6 +98,9 @@ public final class AwsWiring {
                 .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), config.notifyAttempts()))
                 .lease(Duration.ofMinutes(2))
                 .listener(metrics.listener());
+        if (config.expectationTable() != null) {
+            b.expectations(new DynamoDbExpectationStore(clients.dynamo(), config.expectationTable(), clock));
+        }
         for (Dataset d : config.datasets()) {
             b.dataset(d);
         }

@@ -82,10 +82,13 @@ class AwsConfigTest {
     }
 
     @Test
-    void theExpectedPolicyIsRefusedUntilDeclarationsAreStoredInDynamoDb() {
+    void theExpectedPolicyNeedsTheDeclarationTable() {
         Map<String, String> env = minimal();
         env.put("QUIESCE_POLICY", "expected unit=objects producers=2");
-        assertThatThrownBy(() -> AwsConfig.from(env)).hasMessageContaining("not available in the Lambda deployment yet");
+        assertThatThrownBy(() -> AwsConfig.from(env)).hasMessageContaining("needs QUIESCE_EXPECTATION_TABLE");
+        env.put("QUIESCE_EXPECTATION_TABLE", "declarations");
+        assertThat(AwsConfig.from(env).expectationTable()).isEqualTo("declarations");
+        assertThat(AwsConfig.from(env).policy().policy().needsExpectations()).isTrue();
     }
 
     @Test

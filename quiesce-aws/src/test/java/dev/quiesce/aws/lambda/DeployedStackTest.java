@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quiesce.Sent;
+import dev.quiesce.aws.dynamodb.DynamoDbExpectationStore;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.aws.testing.ElasticMq;
 import dev.quiesce.aws.testing.SnsTopics;
@@ -189,6 +191,38 @@ class DeployedStackTest {
         JsonNode completion = observeUntilCompletion(d, 1);
         assertThat(completion.get("data").get("objects").asLong()).isEqualTo(1);
         assertEveryRequestAllowed(d.stack());
+    }
+
+    @Test
+    void exactCompletionFromProducersDeclarationsInTheTemplatesTable() throws Exception {
+        String name = "quiesce-e2e-" + STACKS.incrementAndGet();
+        String bucket = name + "-landing";
+        TemplateStack stack = TemplateStack.deploy(name, Map.of("LandingBucketName", bucket,
+                "Policy", "expected unit=objects producers=2 poll=1s", "FirehoseBufferSeconds", "0"),
+                dynalite, sqs, s3, sns, Clock.systemUTC());
+        deployed.add(stack);
+        Deployment d = new Deployment(stack, bucket, sqs.createQueue(name + "-subscriber"));
+        sns.subscribe(stack.ref("NotificationTopic"), d.subscriber());
+        // producers declare with the library, into the table the template made
+        DynamoDbExpectationStore declarations = new DynamoDbExpectationStore(dynalite.client(), stack.ref("DeclarationTable"));
+        String day = "events/2024-05-01";
+        declarations.open(day, "loader-a", Instant.now());
+        declarations.open(day, "loader-b", Instant.now());
+        writeObjects(bucket);
+        drainArrivals(d, 1);
+        declarations.close(day, "loader-a", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 4), Instant.now());
+        // one producer still open: the six objects that landed are not yet "all of it"
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
+            stack.poll("ObserverFunction", 0, 1);
+            return sqs.client().receiveMessage(r -> r.queueUrl(d.subscriber())).messages().isEmpty();
+        });
+        declarations.close(day, "loader-b", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 2), Instant.now());
+
+        JsonNode completion = observeUntilCompletion(d, 1);
+        assertThat(completion.get("subject").asText()).isEqualTo(day);
+        assertThat(completion.get("data").get("objects").asLong()).isEqualTo(6);
+        assertNoSecondCompletion(d);
+        assertEveryRequestAllowed(stack);
     }
 
     @Test

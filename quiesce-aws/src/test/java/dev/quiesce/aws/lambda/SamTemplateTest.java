@@ -182,7 +182,7 @@ class SamTemplateTest {
 
     @Test
     void dataOutlivesTheStack() {
-        for (String id : List.of("LandingBucket", "TallyTable", "ObservationTable")) {
+        for (String id : List.of("LandingBucket", "TallyTable", "ObservationTable", "DeclarationTable")) {
             assertThat(resource(id)).as(id).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
         }
     }

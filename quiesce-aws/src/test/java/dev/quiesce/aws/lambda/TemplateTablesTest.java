@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.Observation;
+import dev.quiesce.Sent;
+import dev.quiesce.aws.dynamodb.DynamoDbExpectationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.testing.Dynalite;
@@ -115,6 +117,19 @@ class TemplateTablesTest {
         assertThat(store.list(10)).extracting(Observation::id).contains(o.id());
         assertThat(store.due(now.plusSeconds(3600), 10)).isNotNull();
         assertThat(store.nextAttemptAt()).isEmpty();
+    }
+
+    @Test
+    void theDeclarationTableIsWhatTheStoreCreatesAndTheStoreKeepsDeclarationsOnIt() {
+        createFromTemplate("DeclarationTable", "template-declarations");
+        DynamoDbExpectationStore.createTable(client, "code-declarations");
+        assertThat(shape("template-declarations")).isEqualTo(shape("code-declarations"));
+
+        DynamoDbExpectationStore store = new DynamoDbExpectationStore(client, "template-declarations");
+        Instant now = Instant.now();
+        assertThat(store.open("events/2024-05-01", "loader-1", now)).isTrue();
+        assertThat(store.close("events/2024-05-01", "loader-1", new Sent(Sent.UNKNOWN, Sent.UNKNOWN, 3), now)).isTrue();
+        assertThat(store.of("events/2024-05-01").declared(Sent.Unit.OBJECTS)).isEqualTo(3);
     }
 
     @Test
