@@ -195,6 +195,13 @@ final class TemplateStack {
         return resolve(resources.get(logicalId));
     }
 
+    /** The URL of a queue created by this stack, by its ARN. */
+    private String queueUrl(String arn) {
+        return queueArnByUrl.entrySet().stream().filter(e -> e.getValue().equals(arn))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue of this stack has the ARN " + arn));
+    }
+
     /** The ARN of a queue created by this stack, by its URL. */
     String queueArn(String url) {
         return queueArnByUrl.get(url);
@@ -249,8 +256,7 @@ final class TemplateStack {
             throw new IllegalArgumentException(functionId + " has no SQS event source");
         }
         String queueArn = (String) source.get("Queue");
-        String queueUrl = queueArnByUrl.entrySet().stream().filter(e -> e.getValue().equals(queueArn))
-                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        String queueUrl = queueUrl(queueArn);
         int batchSize = ((Number) source.getOrDefault("BatchSize", 10)).intValue();
         boolean partial = String.valueOf(source.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
         List<Message> messages = new ArrayList<>();
@@ -430,8 +436,7 @@ final class TemplateStack {
                         }
                     }
                     String queueArn = (String) qc.get("Queue");
-                    String url = queueArnByUrl.entrySet().stream().filter(e -> e.getValue().equals(queueArn))
-                            .map(Map.Entry::getKey).findFirst().orElseThrow();
+                    String url = queueUrl(queueArn);
                     bucketNotifications.add(Map.of("bucket", bucket, "event", (String) qc.get("Event"), "prefix", prefix,
                             "queue", url));
                 }
@@ -560,13 +565,23 @@ final class TemplateStack {
         Object handler;
         try {
             Class<?> type = Class.forName(handlerName);
-            handler = handlerName.endsWith(".StartHandler")
+            // a handler that keeps time of its own (the start handler) takes the stack's clock too
+            handler = hasConstructor(type, AwsWiring.class, Clock.class)
                     ? type.getConstructor(AwsWiring.class, Clock.class).newInstance(wiring, clock)
                     : type.getConstructor(AwsWiring.class).newInstance(wiring);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + handlerName + " over its wiring", e);
         }
         return new Function(logicalId, environment, handler, calls, sqsSource);
+    }
+
+    private static boolean hasConstructor(Class<?> type, Class<?>... parameters) {
+        try {
+            type.getConstructor(parameters);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /** The IAM action and resource ARN(s) of an SDK request. */
