@@ -13,17 +13,19 @@ import dev.quiesce.StoreException;
 import dev.quiesce.Tally;
 import dev.quiesce.port.Counting;
 import dev.quiesce.port.TallyStore;
-import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,102 +33,106 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * A {@link TallyStore} in one DynamoDB table: each dataset's tally is spread over {@code shards} items,
- * and every arrival is counted with one conditional {@code UpdateItem}, without transactions.
+ * A {@link TallyStore} in one DynamoDB table with one item per object key, so no item grows with the
+ * dataset and a new object costs the same two write units whether the dataset holds ten objects or ten
+ * million. Exact with single-item conditional writes only (no transactions, no streams).
  *
- * <p><b>Items.</b> The partition key {@code pk} is {@code <datasetId>#<shard>}; an object key goes to shard
- * {@code hash(key) mod shards}, so a busy dataset writes to many partitions, not one. A shard item holds
- * the shard's counters ({@code objects}, {@code bytes}, {@code removals}, {@code changeSeq},
- * {@code firstArrival}, {@code lastArrival}, {@code lastSeen} on the monitor's clock, and {@code digest}, the
- * shard's share of the key-set digest) and, in the map {@code keys}, one entry per object key seen
- * (named by a 128-bit digest of the key): the latest version's kind, size, event time, dedupe token, S3
- * sequencer (as {@code =} when it is the token) and its term of the key-set digest,
- * the number of distinct versions seen, and the set of 96-bit digests of every token seen for the key.
+ * <p><b>Items.</b> The partition key {@code pk} is {@code <datasetId>#<shard>} (shard = a hash of the key
+ * mod {@code shards}), the sort key {@code sk} names the item:
+ * <ul>
+ *   <li><b>head</b> ({@code sk} = a 128-bit digest of the object key): the key's latest version (kind, size,
+ *       event time, dedupe token, S3 sequencer, records, its term of the key-set digest), how many distinct
+ *       arrivals the key had ({@code n}), the digests of their tokens, and the <em>change</em> the latest of
+ *       them made: its position {@code at} (the store's clock when it wrote, in microseconds) and its
+ *       deltas {@code d} (objects, bytes, removals, records, digest, event time, seen time);
+ *   <li><b>spill</b> ({@code sk} = {@code <digest>#<n>}): a head's change as it was before the key's next
+ *       arrival replaced it, kept at its old position;
+ *   <li><b>counters</b> ({@code pk} = the dataset id, {@code sk} = {@value #COUNTERS_SK}): the sum of every
+ *       change up to a position {@code w}, the <em>fold mark</em>.
+ * </ul>
+ * A local secondary index {@value #CHANGES_INDEX} orders heads and spills of a shard by {@code at} and
+ * projects only {@code d}; local, so it is read strongly consistently, and written in the same atomic
+ * write as its item.
  *
- * <p><b>Counting.</b> Recording reads the key's entry (a consistent, projected {@code GetItem}), applies
- * {@link Counting} to it and writes the new entry and the counter deltas in one {@code UpdateItem} whose
- * condition is that the entry is unchanged (its version count is the one read) and, when the arrival
- * widens the first or last arrival time, that nobody widened it further meanwhile. A lost race re-reads
- * and tries again. A redelivery finds its token digest in the key's set and changes nothing, so
- * recording is idempotent and atomic per arrival. Shard items are created once, on first use, with a
- * conditional {@code PutItem} (a nested map path cannot be set on a missing item), and remembered.
+ * <p><b>Recording.</b> A key never seen is one conditional {@code PutItem} of its head ({@code sk} must not
+ * exist): one write unit and one index write. Otherwise the store reads the head, and a token it already
+ * holds is a redelivery that changes nothing. Else {@link Counting} says what the arrival changes, the
+ * head's current change is copied to its spill (an idempotent put) and the head is replaced on condition
+ * that {@code n} is still the one read; a lost race reads again. Every write is its own commit, so a crash
+ * between any two of them leaves a state the redelivery completes: a spill without the head's update is
+ * a copy of a change still in the head (the fold counts a change once by key and {@code n}), and a head
+ * written is the arrival recorded.
  *
- * <p><b>Size.</b> A key entry takes about 120 bytes for an S3 event (its 32-digit padded sequencer as token
- * and order, its digest term, one version per key; measured: 119), plus 16 bytes per further version of the
- * key; the object key itself is stored only as its digest, so its length does not count. A shard
- * therefore holds about 2,900 keys before 350 KB, and the default of {@value #DEFAULT_SHARDS} shards about
- * 46,000 keys per dataset. Choose {@code shards} from the keys a dataset may hold, not from its write rate
- * alone: DynamoDB charges a write by the item's size (one write unit per started KB) and a strongly
- * consistent read by started 4 KB, so fewer, fuller shards make each arrival dearer and more shards make
- * each tally read dearer. An item over 400 KB is refused by DynamoDB and surfaces as a
- * {@link StoreException} saying so.
+ * <p><b>Reading.</b> {@link #tally} reads the counters and, from each shard's index, the changes after the
+ * fold mark (one consistent query per shard): counters plus those changes is the tally, exact. Changes
+ * older than the <em>settle</em> time it then folds into the counters with one conditional put on the
+ * mark it read (a concurrent reader that folded first wins; the loser's answer is still right). So a check
+ * reads what arrived since the last fold, not the dataset, and writes one small item when anything new has
+ * settled. Folding assumes a write commits within the settle time of the position it took (the store
+ * takes the position right before the request; a request lives seconds, the default settle is
+ * {@link #DEFAULT_SETTLE}), and that the clocks of processes sharing a table agree to well within it.
  *
- * <p><b>Reading.</b> {@link #tally} sums the shards read with consistent {@code BatchGetItem}s (100 keys
- * each, unprocessed keys retried). {@link TallyStore#record} does not read the tally back, so an arrival
- * costs no shard reads beyond its own.
+ * <p><b>Limits.</b> A shard is one partition key value with a local index: DynamoDB keeps it in one
+ * partition (1,000 write units a second, so about 500 new objects a second per shard) of at most 10 GB
+ * (about 25 million objects per shard at ≈ 400 bytes of item and index entry each).
  *
- * <p><b>Expiry.</b> With a retention, every write to a tally of an expiring dataset (a date of a dated prefix)
- * sets the shard's {@value #EXPIRY_ATTRIBUTE} to the write's time plus the retention, in epoch seconds, so
- * DynamoDB's time to live removes a day's tally once nothing has landed in it for that long. Tallies of
- * other datasets never expire: an undated dataset's tally is everything it holds, ever.
+ * <p><b>Expiry.</b> With a retention, every item of an expiring dataset (a date of a dated prefix) gets
+ * {@value #EXPIRY_ATTRIBUTE} = its write's time plus the retention, in epoch seconds, for DynamoDB's time
+ * to live. Items of other datasets never expire.
  *
  * <p>Thread-safe and safe across processes sharing the table. SDK failures surface as
  * {@link StoreException} with the SDK exception as cause.
  */
 public final class DynamoDbTallyStore implements TallyStore {
 
-    /** Shards per dataset unless the constructor says otherwise. */
-    public static final int DEFAULT_SHARDS = 16;
+    /** Shards per dataset unless the builder says otherwise. */
+    public static final int DEFAULT_SHARDS = 4;
     /** The most shards a dataset may be spread over. */
     public static final int MAX_SHARDS = 1024;
-
+    /** How old a change must be before a read folds it into the counters. */
+    public static final Duration DEFAULT_SETTLE = Duration.ofMinutes(2);
     /** The attribute DynamoDB's time to live reads (epoch seconds); the table's TTL must name it. */
     public static final String EXPIRY_ATTRIBUTE = "expiresAt";
+    /** The local index of changes by position. */
+    public static final String CHANGES_INDEX = "changes";
 
     static final String PK = "pk";
-    static final String KEYS = "keys";
-    private static final String DATASET = "dataset";
-    private static final String SHARD = "shard";
-    private static final String OBJECTS = "objects";
-    private static final String BYTES = "bytes";
-    private static final String REMOVALS = "removals";
-    private static final String CHANGE_SEQ = "changeSeq";
-    private static final String RECORDS = "records";
-    /** Counted records of a key's latest version; absent when uncounted. */
-    private static final String KEY_RECORDS = "c";
-    private static final String FIRST = "firstArrival";
-    private static final String LAST = "lastArrival";
-    /** When a monitor last recorded a distinct arrival into the shard, on its own clock. */
-    private static final String SEEN_AT = "lastSeen";
-    /** The shard's part of the key-set digest: a sum DynamoDB never wraps, taken mod 2^64 when read. */
-    private static final String DIGEST = "digest";
-    // fields of a key entry
+    static final String SK = "sk";
+    static final String AT = "at";
+    static final String DELTA = "d";
+    static final String COUNTERS_SK = "#tally";
+
+    // head state
     private static final String KIND = "k";
     private static final String SIZE = "s";
     private static final String TIME = "t";
     private static final String TOKEN = "v";
-    private static final String VERSIONS = "n";
-    private static final String SEEN = "d";
     private static final String SEQUENCER = "q";
-    /** The latest version's term of the key-set digest: what an overwrite or removal subtracts. */
+    private static final String RECORDS = "c";
     private static final String DIGEST_TERM = "h";
+    private static final String VERSIONS = "n";
+    private static final String SEEN = "e";
     private static final String SAME_AS_TOKEN = "=";
+    // counters
+    private static final String MARK = "w";
+    private static final String TOTALS = "totals";
 
     private static final int KEY_DIGEST_BYTES = 16;
     private static final int TOKEN_DIGEST_BYTES = 12;
     private static final int MAX_ATTEMPTS = 100;
-    private static final int BATCH_GET_LIMIT = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTallyStore.class);
 
@@ -135,56 +141,55 @@ public final class DynamoDbTallyStore implements TallyStore {
     private final int shards;
     private final Duration retention;
     private final Predicate<String> expiring;
-    private final Set<String> knownShards = ConcurrentHashMap.newKeySet();
+    private final Duration settle;
+    private final Clock clock;
+
+    private DynamoDbTallyStore(Builder b) {
+        this.client = Objects.requireNonNull(b.client, "client");
+        this.table = Objects.requireNonNull(b.table, "tableName");
+        this.shards = b.shards;
+        this.retention = b.retention;
+        this.expiring = b.expiring;
+        this.settle = b.settle;
+        this.clock = b.clock;
+    }
+
+    /** A store over an existing table (see {@link #createTable}) with {@value #DEFAULT_SHARDS} shards. */
+    public DynamoDbTallyStore(DynamoDbClient client, String tableName) {
+        this(builder(client, tableName));
+    }
 
     /**
-     * A store over an existing table (see {@link #createTable}).
+     * A store over an existing table.
      *
-     * @param client the client to use; the store does not close it
-     * @param tableName the table
-     * @param shards items each dataset's tally is spread over; every process sharing the table must use
-     *     the same number
+     * @param shards partition key values each dataset is spread over; every process sharing the table must
+     *     use the same number
      * @throws IllegalArgumentException if {@code shards} is not in [1, {@value #MAX_SHARDS}]
      */
     public DynamoDbTallyStore(DynamoDbClient client, String tableName, int shards) {
-        this(client, tableName, shards, null, datasetId -> false);
+        this(builder(client, tableName).shards(shards));
     }
 
     /**
-     * A store whose tallies of expiring datasets expire {@code retention} after their last write.
+     * A store whose items of expiring datasets expire {@code retention} after their last write.
      *
-     * @param client the client to use; the store does not close it
-     * @param tableName the table
-     * @param shards items each dataset's tally is spread over (see above)
-     * @param retention how long a tally is kept after its last write, or {@code null} to keep every tally
+     * @param retention how long items are kept after their last write, or {@code null} to keep them
      * @param expiring which dataset ids expire (for example the dates of a dated prefix)
-     * @throws IllegalArgumentException if {@code shards} is not in [1, {@value #MAX_SHARDS}] or the retention
-     *     is not positive
      */
     public DynamoDbTallyStore(DynamoDbClient client, String tableName, int shards, Duration retention,
                               Predicate<String> expiring) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.table = Objects.requireNonNull(tableName, "tableName");
-        if (shards < 1 || shards > MAX_SHARDS) {
-            throw new IllegalArgumentException("shards must be in [1, " + MAX_SHARDS + "], was " + shards);
-        }
-        if (retention != null && (retention.isZero() || retention.isNegative())) {
-            throw new IllegalArgumentException("retention must be positive, was " + retention);
-        }
-        this.shards = shards;
-        this.retention = retention;
-        this.expiring = Objects.requireNonNull(expiring, "expiring");
+        this(builder(client, tableName).shards(shards).retention(retention, expiring));
     }
 
-    /** A store over an existing table with {@value #DEFAULT_SHARDS} shards per dataset. */
-    public DynamoDbTallyStore(DynamoDbClient client, String tableName) {
-        this(client, tableName, DEFAULT_SHARDS);
+    /** A builder over an existing table. */
+    public static Builder builder(DynamoDbClient client, String tableName) {
+        return new Builder(client, tableName);
     }
 
     /**
-     * Creates the table (partition key {@code pk}, string; on-demand billing) unless it exists, waits
-     * until it is active, and turns on time to live over {@value #EXPIRY_ATTRIBUTE} where the service
-     * offers it.
+     * Creates the table unless it exists (partition key {@code pk}, sort key {@code sk}, both strings; the
+     * local index {@value #CHANGES_INDEX} on {@code at}, a number, projecting {@code d}; on-demand billing),
+     * waits until it is active, and turns on time to live over {@value #EXPIRY_ATTRIBUTE} where offered.
      *
      * @throws StoreException if DynamoDB refuses
      */
@@ -192,18 +197,34 @@ public final class DynamoDbTallyStore implements TallyStore {
         boolean created = Values.createAndWait(client, tableName, CreateTableRequest.builder()
                 .tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(PK)
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build())
+                .attributeDefinitions(
+                        attribute(PK, ScalarAttributeType.S), attribute(SK, ScalarAttributeType.S),
+                        attribute(AT, ScalarAttributeType.N))
+                .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
+                .localSecondaryIndexes(LocalSecondaryIndex.builder().indexName(CHANGES_INDEX)
+                        .keySchema(key(PK, KeyType.HASH), key(AT, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                                .nonKeyAttributes(DELTA).build())
+                        .build())
                 .build());
         boolean expiry = Values.enableExpiry(client, tableName, EXPIRY_ATTRIBUTE);
         LOG.info("dynamodb.table_ready table={} kind=tally created={} ttl={}", tableName, created, expiry);
+    }
+
+    private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
     /** Shards per dataset. */
     public int shards() {
         return shards;
     }
+
+    // ------------------------------------------------------------------------------------ recording
 
     @Override
     public Effect record(String datasetId, Arrival arrival, Instant seenAt) {
@@ -212,30 +233,29 @@ public final class DynamoDbTallyStore implements TallyStore {
         Objects.requireNonNull(seenAt, "seenAt");
         String keyDigest = Values.digest(arrival.key(), KEY_DIGEST_BYTES);
         String pk = shardKey(datasetId, shardOf(keyDigest));
-        String tokenDigest = Values.digest(arrival.dedupeToken(), TOKEN_DIGEST_BYTES);
-        AttributeValue eventTime = instant(arrival.eventTime());
+        String token = Values.digest(arrival.dedupeToken(), TOKEN_DIGEST_BYTES);
+        Map<String, AttributeValue> head = null;
+        boolean read = false;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            ensureShard(datasetId, pk);
-            Map<String, AttributeValue> item = readEntry(pk, keyDigest);
-            if (item == null) {
-                knownShards.remove(pk); // the item went away (a table emptied under us): create it again
-                continue;
+            if (read) {
+                head = readHead(pk, keyDigest);
             }
-            Map<String, AttributeValue> entry = entryOf(item, keyDigest);
-            List<String> seen = entry == null ? List.of() : entry.get(SEEN).ss();
-            if (seen.contains(tokenDigest)) {
+            read = true;
+            if (head != null && head.get(SEEN).ss().contains(token)) {
                 LOG.debug("tally.duplicate dataset={} key={}", datasetId, arrival.key());
                 return Effect.DUPLICATE;
             }
-            Arrival current = entry == null ? null : versionOf(entry, arrival);
-            long currentTerm = digestTermOf(entry);
+            Arrival current = head == null ? null : versionOf(head, arrival);
+            long currentTerm = head == null ? 0 : longOf(head.get(DIGEST_TERM));
             Counting.Change change = Counting.apply(current, currentTerm, arrival);
-            // a superseded arrival leaves the current version, whose listing version this entry does not keep
+            // a superseded arrival leaves the current version, whose listing version the head does not keep
             long latestTerm = change.latest() == current ? currentTerm : KeyDigest.of(change.latest());
-            if (write(datasetId, pk, keyDigest, entry, change, latestTerm, tokenDigest, eventTime, arrival.eventTime(),
-                    instantOf(item.get(FIRST)), instantOf(item.get(LAST)), seenAt, instantOf(item.get(SEEN_AT)))) {
-                LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId, arrival.key(),
-                        arrival.size(), change.effect(), attempt);
+            if (head != null) {
+                spill(head);
+            }
+            if (putHead(datasetId, pk, keyDigest, head, change, latestTerm, token, arrival.eventTime(), seenAt)) {
+                LOG.debug("tally.recorded dataset={} key={} size={} effect={} attempts={}", datasetId,
+                        arrival.key(), arrival.size(), change.effect(), attempt);
                 return change.effect();
             }
             LOG.debug("tally.race_lost dataset={} key={} attempt={}", datasetId, arrival.key(), attempt);
@@ -244,56 +264,210 @@ public final class DynamoDbTallyStore implements TallyStore {
                 + "': gave up recording key '" + arrival.key() + "' after " + MAX_ATTEMPTS + " lost races");
     }
 
+    /** The key's head, read consistently; {@code null} if the key was never recorded. */
+    private Map<String, AttributeValue> readHead(String pk, String keyDigest) {
+        GetItemResponse r;
+        try {
+            r = client.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk), SK, s(keyDigest))).consistentRead(true));
+        } catch (SdkException e) {
+            throw failure("GetItem (tally head in " + pk + ")", table, e);
+        }
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    /** Keeps the head's change at its position before the head moves on: a put of the same item each time. */
+    private void spill(Map<String, AttributeValue> head) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, head.get(PK));
+        item.put(SK, s(head.get(SK).s() + "#" + head.get(VERSIONS).n()));
+        item.put(AT, head.get(AT));
+        item.put(DELTA, head.get(DELTA));
+        if (head.get(EXPIRY_ATTRIBUTE) != null) {
+            item.put(EXPIRY_ATTRIBUTE, head.get(EXPIRY_ATTRIBUTE));
+        }
+        try {
+            client.putItem(b -> b.tableName(table).item(item));
+        } catch (SdkException e) {
+            throw failure("PutItem (tally spill in " + head.get(PK).s() + ")", table, e);
+        }
+    }
+
+    /** The key's new head, on condition it is still the head read. {@code false} on a lost race. */
+    private boolean putHead(String datasetId, String pk, String keyDigest, Map<String, AttributeValue> head,
+                            Counting.Change change, long latestTerm, String token, Instant eventTime, Instant seenAt) {
+        Arrival latest = change.latest();
+        long versions = head == null ? 0 : longOf(head.get(VERSIONS));
+        Set<String> seen = new LinkedHashSet<>(head == null ? List.of() : head.get(SEEN).ss());
+        seen.add(token);
+        Instant now = clock.instant();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(pk));
+        item.put(SK, s(keyDigest));
+        item.put(KIND, s(latest.kind() == Arrival.Kind.REMOVED ? "R" : "C"));
+        item.put(SIZE, n(latest.size()));
+        item.put(TIME, instant(latest.eventTime()));
+        item.put(TOKEN, s(latest.dedupeToken()));
+        if (latest.sequencer() != null) {
+            item.put(SEQUENCER, s(latest.sequencer().equals(latest.dedupeToken()) ? SAME_AS_TOKEN : latest.sequencer()));
+        }
+        if (latest.records() != Arrival.UNCOUNTED) {
+            item.put(RECORDS, n(latest.records()));
+        }
+        item.put(DIGEST_TERM, n(latestTerm));
+        item.put(VERSIONS, n(versions + 1));
+        item.put(SEEN, AttributeValue.fromSs(new ArrayList<>(seen)));
+        item.put(AT, n(micros(now)));
+        item.put(DELTA, s(new Delta(versions + 1, change.objects(), change.bytes(), change.removals(),
+                change.records(), change.digest(), eventTime, seenAt).encode()));
+        expire(datasetId, item, now);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition;
+        if (head == null) {
+            names.put("#sk", SK);
+            condition = "attribute_not_exists(#sk)";
+        } else {
+            names.put("#n", VERSIONS);
+            values.put(":n", n(versions));
+            condition = "#n = :n";
+        }
+        try {
+            client.putItem(b -> b.tableName(table).item(item).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure("PutItem (tally head in " + pk + ")", table, e);
+        }
+    }
+
+    private void expire(String datasetId, Map<String, AttributeValue> item, Instant now) {
+        if (retention != null && expiring.test(datasetId)) {
+            item.put(EXPIRY_ATTRIBUTE, n(now.plus(retention).getEpochSecond()));
+        }
+    }
+
+    /** The key's latest recorded version, as an arrival for {@link Counting#apply}. */
+    private static Arrival versionOf(Map<String, AttributeValue> head, Arrival arrival) {
+        Arrival.Kind kind = "R".equals(head.get(KIND).s()) ? Arrival.Kind.REMOVED : Arrival.Kind.CREATED;
+        String token = head.get(TOKEN).s();
+        String q = Values.stringOf(head, SEQUENCER);
+        return new Arrival(kind, arrival.bucket(), arrival.key(), longOf(head.get(SIZE)), instantOf(head.get(TIME)),
+                token, head.get(RECORDS) == null ? Arrival.UNCOUNTED : longOf(head.get(RECORDS)),
+                SAME_AS_TOKEN.equals(q) ? token : q, null);
+    }
+
+    // ------------------------------------------------------------------------------------ reading
+
     @Override
     public Tally tally(String datasetId) {
         Objects.requireNonNull(datasetId, "datasetId");
-        long objects = 0;
-        long bytes = 0;
-        long removals = 0;
-        long changeSeq = 0;
-        long records = 0;
-        Instant first = null;
-        Instant last = null;
-        Instant seen = null;
-        BigInteger digest = BigInteger.ZERO;
-        for (Map<String, AttributeValue> item : readShards(datasetId)) {
-            objects += longOf(item.get(OBJECTS));
-            bytes += longOf(item.get(BYTES));
-            removals += longOf(item.get(REMOVALS));
-            changeSeq += longOf(item.get(CHANGE_SEQ));
-            records += item.get(RECORDS) == null ? 0 : longOf(item.get(RECORDS));
-            Instant f = instantOf(item.get(FIRST));
-            Instant l = instantOf(item.get(LAST));
-            Instant sa = instantOf(item.get(SEEN_AT));
-            if (sa != null && (seen == null || sa.isAfter(seen))) {
-                seen = sa;
-            }
-            if (item.get(DIGEST) != null) {
-                digest = digest.add(new BigInteger(item.get(DIGEST).n()));
-            }
-            if (f != null && (first == null || f.isBefore(first))) {
-                first = f;
-            }
-            if (l != null && (last == null || l.isAfter(last))) {
-                last = l;
+        long settledTo = micros(clock.instant().minus(settle));
+        Map<String, AttributeValue> counters = readCounters(datasetId);
+        Long mark = counters == null ? null : longOf(counters.get(MARK));
+        Totals folded = counters == null ? Totals.ZERO : Totals.decode(counters.get(TOTALS).s());
+        Totals settled = folded;
+        Totals all = folded;
+        Set<String> counted = new HashSet<>();
+        for (int shard = 0; shard < shards; shard++) {
+            for (Map<String, AttributeValue> item : changesAfter(shardKey(datasetId, shard), mark)) {
+                Delta d = Delta.decode(item.get(DELTA).s());
+                String sk = item.get(SK).s();
+                int hash = sk.indexOf('#');
+                // a spill and the head it was copied from, both read: one change
+                if (!counted.add((hash < 0 ? sk : sk.substring(0, hash)) + "#" + d.n())) {
+                    continue;
+                }
+                all = all.plus(d);
+                if (longOf(item.get(AT)) <= settledTo) {
+                    settled = settled.plus(d);
+                }
             }
         }
-        // shards written before seen times were kept have only event times
-        Instant lastSeen = seen != null ? seen : last;
-        return changeSeq == 0 ? Tally.EMPTY
-                : new Tally(objects, bytes, removals, changeSeq, first, last, records, lastSeen, digest.longValue());
+        if (settled != folded && (mark == null || settledTo > mark)) {
+            fold(datasetId, mark, settledTo, settled);
+        }
+        return all.tally();
     }
 
-    /** One consistent, projected read of each listed key's entry. */
+    private Map<String, AttributeValue> readCounters(String datasetId) {
+        try {
+            GetItemResponse r = client.getItem(b -> b.tableName(table)
+                    .key(Map.of(PK, s(datasetId), SK, s(COUNTERS_SK))).consistentRead(true));
+            return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+        } catch (SdkException e) {
+            throw failure("GetItem (tally counters of " + datasetId + ")", table, e);
+        }
+    }
+
+    /** A shard's heads and spills after the mark, in position order, read consistently page by page. */
+    private List<Map<String, AttributeValue>> changesAfter(String pk, Long mark) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r;
+            try {
+                r = client.query(b -> {
+                    b.tableName(table).indexName(CHANGES_INDEX).consistentRead(true)
+                            .projectionExpression("#sk, #at, #d")
+                            .exclusiveStartKey(from);
+                    if (mark == null) {
+                        b.keyConditionExpression("#pk = :pk")
+                                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#at", AT, "#d", DELTA))
+                                .expressionAttributeValues(Map.of(":pk", s(pk)));
+                    } else {
+                        b.keyConditionExpression("#pk = :pk AND #at > :w")
+                                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#at", AT, "#d", DELTA))
+                                .expressionAttributeValues(Map.of(":pk", s(pk), ":w", n(mark)));
+                    }
+                });
+            } catch (SdkException e) {
+                throw failure("Query (tally changes in " + pk + ", index " + CHANGES_INDEX + ")", table, e);
+            }
+            items.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    /**
+     * Moves the counters to the settled sum, on condition nobody moved the mark since it was read. Losing
+     * that race, or failing, costs nothing but a later fold: the answer in hand is right either way.
+     */
+    private void fold(String datasetId, Long mark, long settledTo, Totals settled) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(datasetId));
+        item.put(SK, s(COUNTERS_SK));
+        item.put(MARK, n(settledTo));
+        item.put(TOTALS, s(settled.encode()));
+        expire(datasetId, item, clock.instant());
+        try {
+            if (mark == null) {
+                client.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", SK)));
+            } else {
+                client.putItem(b -> b.tableName(table).item(item).conditionExpression("#w = :w")
+                        .expressionAttributeNames(Map.of("#w", MARK)).expressionAttributeValues(Map.of(":w", n(mark))));
+            }
+            LOG.debug("tally.folded dataset={} mark={}", datasetId, settledTo);
+        } catch (ConditionalCheckFailedException e) {
+            LOG.debug("tally.fold_lost dataset={}", datasetId);
+        } catch (SdkException e) {
+            LOG.warn("tally.fold_failed dataset={} table={} error={}", datasetId, table, e.toString());
+        }
+    }
+
+    /** One consistent read of each listed key's head. */
     @Override
-    public Set<String> present(String datasetId, java.util.Collection<String> keys) {
+    public Set<String> present(String datasetId, Collection<String> keys) {
         Objects.requireNonNull(datasetId, "datasetId");
-        Set<String> found = new java.util.LinkedHashSet<>();
+        Set<String> found = new LinkedHashSet<>();
         for (String k : keys) {
             String keyDigest = Values.digest(k, KEY_DIGEST_BYTES);
-            Map<String, AttributeValue> item = readEntry(shardKey(datasetId, shardOf(keyDigest)), keyDigest);
-            Map<String, AttributeValue> entry = item == null ? null : entryOf(item, keyDigest);
-            if (entry != null && !"R".equals(entry.get(KIND).s())) {
+            Map<String, AttributeValue> head = readHead(shardKey(datasetId, shardOf(keyDigest)), keyDigest);
+            if (head != null && !"R".equals(head.get(KIND).s())) {
                 found.add(k);
             }
         }
@@ -321,222 +495,135 @@ public final class DynamoDbTallyStore implements TallyStore {
         return datasetId + "#" + shard;
     }
 
-    /** Creates the shard item, empty, unless this store already knows it exists. */
-    private void ensureShard(String datasetId, String pk) {
-        if (knownShards.contains(pk)) {
-            return;
-        }
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(pk));
-        item.put(DATASET, s(datasetId));
-        item.put(SHARD, n(Long.parseLong(pk.substring(pk.lastIndexOf('#') + 1))));
-        item.put(OBJECTS, n(0));
-        item.put(BYTES, n(0));
-        item.put(REMOVALS, n(0));
-        item.put(CHANGE_SEQ, n(0));
-        item.put(KEYS, AttributeValue.fromM(Map.of()));
-        try {
-            client.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", PK)));
-            LOG.debug("tally.shard_created dataset={} shard={}", datasetId, pk);
-        } catch (ConditionalCheckFailedException e) {
-            // another writer created it first: just as good
-        } catch (SdkException e) {
-            throw failure("PutItem (create tally shard " + pk + ")", table, e);
-        }
-        knownShards.add(pk);
+    private static long micros(Instant t) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
 
-    /** The shard item's first/last arrival and the key's entry (if any); {@code null} if the item is missing. */
-    private Map<String, AttributeValue> readEntry(String pk, String keyDigest) {
-        GetItemResponse r;
-        try {
-            r = client.getItem(b -> b.tableName(table).key(Map.of(PK, s(pk))).consistentRead(true)
-                    .projectionExpression("#pk, #keys.#k, #first, #last, #seen")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#keys", KEYS, "#k", keyDigest, "#first", FIRST,
-                            "#last", LAST, "#seen", SEEN_AT)));
-        } catch (SdkException e) {
-            throw failure("GetItem (tally shard " + pk + ")", table, e);
-        }
-        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
-    }
+    // ------------------------------------------------------------------------------------ encodings
 
-    private static Map<String, AttributeValue> entryOf(Map<String, AttributeValue> item, String keyDigest) {
-        AttributeValue keys = item.get(KEYS);
-        if (keys == null || !keys.hasM()) {
-            return null;
-        }
-        AttributeValue entry = keys.m().get(keyDigest);
-        return entry == null ? null : entry.m();
-    }
-
-    /** The key's latest recorded version, as an arrival for {@link Counting#apply}. */
-    private static Arrival versionOf(Map<String, AttributeValue> entry, Arrival arrival) {
-        Arrival.Kind kind = "R".equals(entry.get(KIND).s()) ? Arrival.Kind.REMOVED : Arrival.Kind.CREATED;
-        return new Arrival(kind, arrival.bucket(), arrival.key(), longOf(entry.get(SIZE)),
-                instantOf(entry.get(TIME)), entry.get(TOKEN).s(),
-                entry.get(KEY_RECORDS) == null ? Arrival.UNCOUNTED : longOf(entry.get(KEY_RECORDS)),
-                sequencerOf(entry), null);
-    }
-
-    /*
-     * A key entry is most of a shard's bytes, so it keeps what counting needs in short form: a sequencer equal
-     * to the token (an S3 event's token is its sequencer) as "=", and instead of the listing version (an eTag
-     * and size, 40-odd bytes) its 64-bit term of the key-set digest, which is all an overwrite or removal needs.
+    /**
+     * What one change did, as the index projects it: {@code n;objects;bytes;removals;records;digest;event
+     * time;seen time}, instants as decimal epoch seconds. One string keeps the index entry small.
      */
+    record Delta(long n, long objects, long bytes, long removals, long records, long digest, Instant eventTime,
+                 Instant seenAt) {
 
-    private static String sequencerOf(Map<String, AttributeValue> entry) {
-        String q = Values.stringOf(entry, SEQUENCER);
-        return SAME_AS_TOKEN.equals(q) ? entry.get(TOKEN).s() : q;
-    }
+        String encode() {
+            return n + ";" + objects + ";" + bytes + ";" + removals + ";" + records + ";" + digest + ";"
+                    + instant(eventTime).n() + ";" + instant(seenAt).n();
+        }
 
-    private static long digestTermOf(Map<String, AttributeValue> entry) {
-        return entry == null || entry.get(DIGEST_TERM) == null ? 0 : longOf(entry.get(DIGEST_TERM));
-    }
-
-    private static void putShort(Map<String, AttributeValue> entry, Arrival latest, long term) {
-        if (latest.sequencer() != null) {
-            entry.put(SEQUENCER, s(latest.sequencer().equals(latest.dedupeToken()) ? SAME_AS_TOKEN : latest.sequencer()));
-        }
-        if (term != 0) {
-            entry.put(DIGEST_TERM, n(term));
-        }
-    }
-
-    /** One conditional update: the key's new entry plus the counter deltas. {@code false} on a lost race. */
-    private boolean write(String datasetId, String pk, String keyDigest, Map<String, AttributeValue> entry, Counting.Change change,
-                          long latestTerm, String tokenDigest, AttributeValue eventTime, Instant t, Instant first, Instant last,
-                          Instant seenAt, Instant lastSeen) {
-        Arrival latest = change.latest();
-        Set<String> seen = new LinkedHashSet<>(entry == null ? List.of() : entry.get(SEEN).ss());
-        seen.add(tokenDigest);
-        long versions = entry == null ? 0 : longOf(entry.get(VERSIONS));
-        Map<String, AttributeValue> next = new HashMap<>();
-        next.put(KIND, s(latest.kind() == Arrival.Kind.REMOVED ? "R" : "C"));
-        next.put(SIZE, n(latest.size()));
-        if (latest.records() != Arrival.UNCOUNTED) {
-            next.put(KEY_RECORDS, n(latest.records()));
-        }
-        next.put(TIME, instant(latest.eventTime()));
-        next.put(TOKEN, s(latest.dedupeToken()));
-        putShort(next, latest, latestTerm);
-        next.put(VERSIONS, n(versions + 1));
-        next.put(SEEN, AttributeValue.fromSs(new ArrayList<>(seen)));
-
-        Map<String, String> names = new HashMap<>();
-        names.put("#pk", PK);
-        names.put("#keys", KEYS);
-        names.put("#k", keyDigest);
-        names.put("#o", OBJECTS);
-        names.put("#b", BYTES);
-        names.put("#r", REMOVALS);
-        names.put("#c", CHANGE_SEQ);
-        names.put("#rc", RECORDS);
-        names.put("#dg", DIGEST);
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":rc", n(change.records()));
-        values.put(":entry", AttributeValue.fromM(next));
-        values.put(":o", n(change.objects()));
-        values.put(":b", n(change.bytes()));
-        values.put(":r", n(change.removals()));
-        values.put(":one", n(1));
-        values.put(":dg", n(change.digest()));
-        StringBuilder set = new StringBuilder("SET #keys.#k = :entry");
-        StringBuilder condition = new StringBuilder("attribute_exists(#pk)");
-        if (entry == null) {
-            condition.append(" AND attribute_not_exists(#keys.#k)");
-        } else {
-            names.put("#n", VERSIONS);
-            values.put(":n", n(versions));
-            condition.append(" AND #keys.#k.#n = :n");
-        }
-        if (first == null || t.isBefore(first)) {
-            names.put("#first", FIRST);
-            values.put(":t", eventTime);
-            set.append(", #first = :t");
-            condition.append(" AND (attribute_not_exists(#first) OR #first > :t)");
-        }
-        if (last == null || t.isAfter(last)) {
-            names.put("#last", LAST);
-            values.put(":t", eventTime);
-            set.append(", #last = :t");
-            condition.append(" AND (attribute_not_exists(#last) OR #last < :t)");
-        }
-        if (lastSeen == null || seenAt.isAfter(lastSeen)) {
-            names.put("#seen", SEEN_AT);
-            values.put(":seen", instant(seenAt));
-            set.append(", #seen = :seen");
-            condition.append(" AND (attribute_not_exists(#seen) OR #seen < :seen)");
-        }
-        if (retention != null && expiring.test(datasetId)) {
-            names.put("#exp", EXPIRY_ATTRIBUTE);
-            values.put(":exp", n(seenAt.plus(retention).getEpochSecond()));
-            set.append(", #exp = :exp");
-        }
-        String update = set + " ADD #o :o, #b :b, #r :r, #c :one, #rc :rc, #dg :dg";
-        try {
-            client.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk)))
-                    .updateExpression(update)
-                    .conditionExpression(condition.toString())
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            if (String.valueOf(e.getMessage()).contains("Item size")) {
-                throw new StoreException("DynamoDB tally shard " + pk + " in table '" + table + "' is full (400 KB):"
-                        + " spread the dataset over more shards (now " + shards + ")", e);
+        static Delta decode(String s) {
+            String[] f = s.split(";", -1);
+            if (f.length != 8) {
+                throw new StoreException("tally change '" + s + "' is not n;objects;bytes;removals;records;digest;"
+                        + "eventTime;seenAt");
             }
-            throw failure("UpdateItem (tally shard " + pk + ")", table, e);
+            return new Delta(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), instantOf(AttributeValue.fromN(f[6])),
+                    instantOf(AttributeValue.fromN(f[7])));
         }
     }
 
-    /** Every existing shard item of a dataset, counters only, read consistently. */
-    private List<Map<String, AttributeValue>> readShards(String datasetId) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, String> names = Map.of("#o", OBJECTS, "#b", BYTES, "#r", REMOVALS, "#c", CHANGE_SEQ,
-                "#first", FIRST, "#last", LAST, "#rc", RECORDS, "#seen", SEEN_AT, "#dg", DIGEST);
-        for (int from = 0; from < shards; from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (int shard = from; shard < Math.min(shards, from + BATCH_GET_LIMIT); shard++) {
-                keys.add(Map.of(PK, s(shardKey(datasetId, shard))));
-            }
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .consistentRead(true)
-                    .projectionExpression("#o, #b, #r, #c, #first, #last, #rc, #seen, #dg")
-                    .expressionAttributeNames(names)
-                    .build());
-            for (int round = 0; !request.isEmpty(); round++) {
-                if (round > 0) {
-                    backOff(round, datasetId);
-                }
-                BatchGetItemResponse r;
-                try {
-                    Map<String, KeysAndAttributes> ask = request;
-                    r = client.batchGetItem(b -> b.requestItems(ask));
-                } catch (SdkException e) {
-                    throw failure("BatchGetItem (tally of " + datasetId + ")", table, e);
-                }
-                items.addAll(r.responses().getOrDefault(table, List.of()));
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-            }
+    /** Sums of changes: the counters item's {@value #TOTALS}, and a tally being read. */
+    record Totals(long objects, long bytes, long removals, long changes, long records, long digest, Instant first,
+                  Instant last, Instant seen) {
+
+        static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, null, null, null);
+
+        Totals plus(Delta d) {
+            return new Totals(objects + d.objects(), bytes + d.bytes(), removals + d.removals(), changes + 1,
+                    records + d.records(), digest + d.digest(), min(first, d.eventTime()), max(last, d.eventTime()),
+                    max(seen, d.seenAt()));
         }
-        return items;
+
+        Tally tally() {
+            return changes == 0 ? Tally.EMPTY
+                    : new Tally(objects, bytes, removals, changes, first, last, records, seen, digest);
+        }
+
+        String encode() {
+            return objects + ";" + bytes + ";" + removals + ";" + changes + ";" + records + ";" + digest + ";"
+                    + time(first) + ";" + time(last) + ";" + time(seen);
+        }
+
+        static Totals decode(String s) {
+            String[] f = s.split(";", -1);
+            if (f.length != 9) {
+                throw new StoreException("tally counters '" + s + "' are not nine fields");
+            }
+            return new Totals(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), timeOf(f[6]), timeOf(f[7]), timeOf(f[8]));
+        }
+
+        private static String time(Instant t) {
+            return t == null ? "" : instant(t).n();
+        }
+
+        private static Instant timeOf(String f) {
+            return f.isEmpty() ? null : instantOf(AttributeValue.fromN(f));
+        }
+
+        private static Instant min(Instant a, Instant b) {
+            return a == null || b.isBefore(a) ? b : a;
+        }
+
+        private static Instant max(Instant a, Instant b) {
+            return a == null || b.isAfter(a) ? b : a;
+        }
     }
 
-    private void backOff(int round, String datasetId) {
-        if (round > 10) {
-            throw new StoreException("DynamoDB table '" + table + "' left tally shards of '" + datasetId
-                    + "' unprocessed after 10 retries");
+    /** Configures a {@link DynamoDbTallyStore}. */
+    public static final class Builder {
+        private final DynamoDbClient client;
+        private final String table;
+        private int shards = DEFAULT_SHARDS;
+        private Duration retention;
+        private Predicate<String> expiring = id -> false;
+        private Duration settle = DEFAULT_SETTLE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(DynamoDbClient client, String table) {
+            this.client = client;
+            this.table = table;
         }
-        LOG.debug("tally.read_throttled dataset={} round={}", datasetId, round);
-        try {
-            Thread.sleep(Math.min(1_000L, 10L << round));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while reading the tally of '" + datasetId + "'", e);
+
+        /** Partition key values per dataset: about 500 new objects a second each. */
+        public Builder shards(int n) {
+            if (n < 1 || n > MAX_SHARDS) {
+                throw new IllegalArgumentException("shards must be in [1, " + MAX_SHARDS + "], was " + n);
+            }
+            this.shards = n;
+            return this;
+        }
+
+        /** Items of datasets {@code expiring} accepts expire {@code retention} after their last write. */
+        public Builder retention(Duration retention, Predicate<String> expiring) {
+            if (retention != null && (retention.isZero() || retention.isNegative())) {
+                throw new IllegalArgumentException("retention must be positive, was " + retention);
+            }
+            this.retention = retention;
+            this.expiring = Objects.requireNonNull(expiring, "expiring");
+            return this;
+        }
+
+        /** How old a change must be before a read folds it (longer than any write's life, plus clock skew). */
+        public Builder settle(Duration settle) {
+            if (settle.isNegative()) {
+                throw new IllegalArgumentException("settle must not be negative, was " + settle);
+            }
+            this.settle = settle;
+            return this;
+        }
+
+        /** The clock positions and folds are taken on. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public DynamoDbTallyStore build() {
+            return new DynamoDbTallyStore(this);
         }
     }
 }

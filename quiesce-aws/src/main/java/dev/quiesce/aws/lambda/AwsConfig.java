@@ -1,6 +1,7 @@
 package dev.quiesce.aws.lambda;
 
 import dev.quiesce.Dataset;
+import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.InvalidConfigurationException;
 import dev.quiesce.policy.PolicySpec;
 import java.net.URI;
@@ -20,7 +21,7 @@ import java.util.Objects;
  *   <tr><td>QUIESCE_TALLY_TABLE</td><td>required</td><td>DynamoDB table of tallies</td></tr>
  *   <tr><td>QUIESCE_OBSERVATION_TABLE</td><td>required</td><td>DynamoDB table of observations and their outbox</td></tr>
  *   <tr><td>QUIESCE_CHECK_QUEUE_URL</td><td>required</td><td>SQS queue of delayed check messages</td></tr>
- *   <tr><td>QUIESCE_TALLY_SHARDS</td><td>16</td><td>tally items per dataset</td></tr>
+ *   <tr><td>QUIESCE_TALLY_SHARDS</td><td>4</td><td>partition key values per dataset tally (about 500 new objects a second each)</td></tr>
  *   <tr><td>QUIESCE_DATASETS</td><td>none</td><td>{@code name=bucket/prefix[,bucket/prefix];...}, or
  *       {@code name=prefix[,prefix];...} when QUIESCE_DATASET_BUCKET names the bucket</td></tr>
  *   <tr><td>QUIESCE_DATASET_BUCKET</td><td>none</td><td>the bucket of every dataset in QUIESCE_DATASETS</td></tr>
@@ -121,7 +122,7 @@ public record AwsConfig(
         String tally = required(env, "QUIESCE_TALLY_TABLE", problems);
         String observations = required(env, "QUIESCE_OBSERVATION_TABLE", problems);
         String queue = required(env, "QUIESCE_CHECK_QUEUE_URL", problems);
-        int shards = intVar(env, "QUIESCE_TALLY_SHARDS", 16, 1, 1000, problems);
+        int shards = intVar(env, "QUIESCE_TALLY_SHARDS", DynamoDbTallyStore.DEFAULT_SHARDS, 1, DynamoDbTallyStore.MAX_SHARDS, problems);
         int attempts = intVar(env, "QUIESCE_NOTIFY_ATTEMPTS", 6, 1, 100, problems);
         List<Dataset> datasets = List.of();
         try {

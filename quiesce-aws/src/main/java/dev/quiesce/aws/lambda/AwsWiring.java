@@ -5,7 +5,6 @@ import dev.quiesce.aws.dynamodb.DynamoDbExpectationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.metrics.Metrics;
-import dev.quiesce.aws.metrics.TallyShardFill;
 import dev.quiesce.aws.notify.EventBridgeNotifier;
 import dev.quiesce.aws.notify.SnsNotifier;
 import dev.quiesce.aws.notify.SqsDeadLetters;
@@ -42,25 +41,20 @@ public final class AwsWiring {
      */
     public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
 
-        /** Clients from the Lambda environment (region and credentials from the default chains). */
-        public static Clients forConfig(AwsConfig config) {
-            return forConfig(config, null);
-        }
+        /** The longest a DynamoDB call of the functions may take, retries included. */
+        public static final Duration DYNAMODB_CALL_LIMIT = Duration.ofSeconds(20);
 
         /**
-         * Clients from the Lambda environment, each with the {@link SnapStartPriming#DRY_RUN dry-run}
-         * interceptor that priming needs, and the DynamoDB client measuring the tally items' fill into
-         * {@code metrics} (unless it is {@code null}).
+         * Clients from the Lambda environment (region and credentials from the default chains), each with
+         * the {@link SnapStartPriming#DRY_RUN dry-run} interceptor that priming needs. A DynamoDB call,
+         * retries included, is cut off after {@link #DYNAMODB_CALL_LIMIT}: the tally's folding counts on a
+         * write committing well within {@link DynamoDbTallyStore#DEFAULT_SETTLE} of its position.
          */
-        public static Clients forConfig(AwsConfig config, Metrics metrics) {
+        public static Clients forConfig(AwsConfig config) {
             return new Clients(
                     DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                            .overrideConfiguration(c -> {
-                                c.addExecutionInterceptor(SnapStartPriming.DRY_RUN);
-                                if (metrics != null) {
-                                    c.addExecutionInterceptor(new TallyShardFill(config.tallyTable(), metrics));
-                                }
-                            }).build(),
+                            .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)
+                                    .apiCallTimeout(DYNAMODB_CALL_LIMIT)).build(),
                     SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
                             .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.snsTopicArn() == null ? null
@@ -90,8 +84,8 @@ public final class AwsWiring {
         // only one date of a dated prefix is ever finished; an undated dataset's tally is all it holds
         Predicate<String> expiring = id -> config.datasets().stream().anyMatch(d -> d.dated() && id.startsWith(d.id() + "/"));
         Engine.Builder b = Engine.builder()
-                .tallies(new DynamoDbTallyStore(clients.dynamo(), config.tallyTable(), config.tallyShards(),
-                        config.retention(), expiring))
+                .tallies(DynamoDbTallyStore.builder(clients.dynamo(), config.tallyTable()).shards(config.tallyShards())
+                        .retention(config.retention(), expiring).clock(clock).build())
                 .store(observations)
                 .clock(clock)
                 .scheduler(new CheckSends(scheduler, metrics))
@@ -133,7 +127,7 @@ public final class AwsWiring {
         AwsConfig config = AwsConfig.fromEnvironment();
         Clock clock = Clock.systemUTC();
         Metrics metrics = Metrics.toStandardOutput(config.metricsNamespace(), clock);
-        return new AwsWiring(config, Clients.forConfig(config, metrics), clock, metrics);
+        return new AwsWiring(config, Clients.forConfig(config), clock, metrics);
     }
 
     /** Wiring over given clients and clock (tests, other runtimes), its metrics written to standard output. */

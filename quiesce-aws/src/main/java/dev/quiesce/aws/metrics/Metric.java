@@ -30,13 +30,11 @@ public enum Metric {
      */
     SIDE_JOB_FAILURES("SideJobFailures", Unit.COUNT),
     /** OVERDUE reports: runs past their soft deadline and still not complete. */
-    RUNS_OVERDUE("RunsOverdue", Unit.COUNT),
-    /** How full the fullest tally item written in the invocation is, against DynamoDB's 400 KB item limit. */
-    TALLY_SHARD_FILL("TallyShardFill", Unit.PERCENT);
+    RUNS_OVERDUE("RunsOverdue", Unit.COUNT);
 
     /** CloudWatch units used here, spelled as CloudWatch spells them. */
     public enum Unit {
-        COUNT("Count"), MILLISECONDS("Milliseconds"), PERCENT("Percent");
+        COUNT("Count"), MILLISECONDS("Milliseconds");
 
         private final String cloudWatchName;
 

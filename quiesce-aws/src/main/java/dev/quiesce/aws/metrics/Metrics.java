@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * as CloudWatch embedded metric format (EMF) documents, one JSON object per line.
  *
  * <p>A document looks like this (the counts are published at every flush, zero included, so alarms and
- * sums see every invocation; {@code DetectionLatency} and {@code TallyShardFill} only when measured):
+ * sums see every invocation; {@code DetectionLatency} only when measured):
  * <pre>{@code
  * {"_aws":{"Timestamp":1714521600000,"CloudWatchMetrics":[
  *     {"Namespace":"quiesce","Dimensions":[[]],"Metrics":[{"Name":"ArrivalsCounted","Unit":"Count"}, ...]},
@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  *
  * <p>Counts come from the engine through {@link #listener()} (completions, detection latency, OVERDUE
  * reports, notification retries and dead letters) and from the handlers (arrivals, checks, rejected
- * messages, side-job failures); {@link TallyShardFill} reports the fill of tally items written.
+ * messages, side-job failures).
  *
  * <p>Thread-safe. A Lambda container runs one invocation at a time; if invocations overlap (tests,
  * another runtime), each flush takes what was gathered so far, so nothing is counted twice or lost.
@@ -64,7 +64,6 @@ public final class Metrics {
     private final Map<Metric, Long> counts = new EnumMap<>(Metric.class);
     private final Map<String, Long> completions = new LinkedHashMap<>();
     private final List<Long> latencies = new ArrayList<>();
-    private double shardFill = -1;
 
     /**
      * @param namespace the CloudWatch namespace of every metric
@@ -98,7 +97,7 @@ public final class Metrics {
      * Adds {@code n} to a count.
      *
      * @throws IllegalArgumentException if {@code n < 0} or the metric is not a plain count
-     *     ({@link Metric#COMPLETIONS}, {@link Metric#DETECTION_LATENCY}, {@link Metric#TALLY_SHARD_FILL})
+     *     ({@link Metric#COMPLETIONS}, {@link Metric#DETECTION_LATENCY})
      */
     public void add(Metric metric, long n) {
         Objects.requireNonNull(metric, "metric");
@@ -128,11 +127,6 @@ public final class Metrics {
         latencies.add(Math.max(0, latency.toMillis()));
     }
 
-    /** A tally item was written this full (percent of the item limit); the fullest one is published. */
-    public synchronized void tallyShardFill(double percent) {
-        shardFill = Math.max(shardFill, percent);
-    }
-
     /** Hears the engine: completions and their latency, OVERDUE reports, notification retries and dead letters. */
     public EngineListener listener() {
         return listener;
@@ -143,7 +137,6 @@ public final class Metrics {
         counts.clear();
         completions.clear();
         latencies.clear();
-        shardFill = -1;
     }
 
     /**
@@ -156,7 +149,7 @@ public final class Metrics {
     public List<String> flush(Map<String, String> properties) {
         Gathered g;
         synchronized (this) {
-            g = new Gathered(new EnumMap<>(counts), new LinkedHashMap<>(completions), List.copyOf(latencies), shardFill);
+            g = new Gathered(new EnumMap<>(counts), new LinkedHashMap<>(completions), List.copyOf(latencies));
             reset();
         }
         List<String> lines = render(g, properties, clock.instant());
@@ -168,12 +161,11 @@ public final class Metrics {
 
     /** The documents a flush would write now, without writing them or starting over (priming, tests). */
     public synchronized List<String> peek(Map<String, String> properties) {
-        return render(new Gathered(new EnumMap<>(counts), new LinkedHashMap<>(completions), List.copyOf(latencies),
-                shardFill), properties, clock.instant());
+        return render(new Gathered(new EnumMap<>(counts), new LinkedHashMap<>(completions), List.copyOf(latencies)),
+                properties, clock.instant());
     }
 
-    private record Gathered(Map<Metric, Long> counts, Map<String, Long> completions, List<Long> latencies,
-                            double shardFill) {
+    private record Gathered(Map<Metric, Long> counts, Map<String, Long> completions, List<Long> latencies) {
     }
 
     private List<String> render(Gathered g, Map<String, String> properties, Instant at) {
@@ -194,10 +186,6 @@ public final class Metrics {
                         definition(plain, m);
                         doc.put(m.metricName(), g.counts().getOrDefault(m, 0L));
                     }
-                }
-                if (g.shardFill() >= 0) {
-                    definition(plain, Metric.TALLY_SHARD_FILL);
-                    doc.put(Metric.TALLY_SHARD_FILL.metricName(), Math.round(g.shardFill() * 100) / 100.0);
                 }
             }
             if (latencyFrom < g.latencies().size()) {

@@ -9,7 +9,10 @@ import dev.quiesce.Tally;
 import dev.quiesce.memory.InMemoryTallyStore;
 import dev.quiesce.port.TallyStore;
 import dev.quiesce.port.TallyStore.Effect;
+import dev.quiesce.port.contract.MutableClock;
 import dev.quiesce.port.contract.TallyStoreContract;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 class DynamoDbTallyStoreTest extends TallyStoreContract {
 
-    /** The documented bound per key entry with S3-sequencer-sized tokens and one version per key. */
-    private static final int BYTES_PER_KEY = 120;
+    /** A head with an S3-sequencer-sized token must cost one write unit. */
+    private static final int BYTES_PER_HEAD = 1024;
 
     private static final SharedDynalite DYNALITE = new SharedDynalite();
 
@@ -45,10 +48,48 @@ class DynamoDbTallyStoreTest extends TallyStoreContract {
         return false;
     }
 
+    /**
+     * Four shards, and a clock that leaps past the settle time at every look, so every read folds all
+     * that was recorded before it: the contract holds over folded counters as over the unfolded changes.
+     */
     @Override
     protected TallyStore newStore() {
-        // four shards: enough to spread the property's keys, and a quicker tally read per arrival than sixteen
-        return new DynamoDbTallyStore(DYNALITE.client(), newTable(), 4);
+        return DynamoDbTallyStore.builder(DYNALITE.client(), newTable()).shards(4).clock(new LeapingClock()).build();
+    }
+
+    /** The contract once more, nothing ever folded: the tally from the changes alone. */
+    @org.junit.jupiter.api.Nested
+    class NeverFolded extends TallyStoreContract {
+        @Override
+        protected boolean countsUnderPrefix() {
+            return false;
+        }
+
+        @Override
+        protected TallyStore newStore() {
+            return DynamoDbTallyStore.builder(DYNALITE.client(), newTable()).shards(4)
+                    .settle(Duration.ofDays(3650)).build();
+        }
+    }
+
+    /** Three minutes later at every look. */
+    private static final class LeapingClock extends java.time.Clock {
+        private final java.util.concurrent.atomic.AtomicLong minutes = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return SEEN.plus(Duration.ofMinutes(3 * minutes.incrementAndGet()));
+        }
     }
 
     private static String newTable() {
@@ -120,9 +161,9 @@ class DynamoDbTallyStoreTest extends TallyStoreContract {
     }
 
     @Test
-    void aShardStaysWithinItsDocumentedBytesPerKey() {
+    void anItemStaysUnderOneKilobyteWhateverTheDatasetHolds() {
         String table = newTable();
-        TallyStore store = new DynamoDbTallyStore(DYNALITE.client(), table, 1);
+        TallyStore store = DynamoDbTallyStore.builder(DYNALITE.client(), table).shards(1).build();
         int keys = 300;
         for (int k = 0; k < keys; k++) {
             // Firehose-like keys (long: only a digest is stored) and S3 sequencers (18 hex digits, padded to 32)
@@ -133,15 +174,46 @@ class DynamoDbTallyStoreTest extends TallyStoreContract {
             store.record(DS, Arrival.created("bucket", key, size, T0.plusMillis(1_234L * k), sequencer)
                     .withSequencer(sequencer).withVersion(String.format("%032x", k * 7919L) + ":" + size), SEEN);
         }
-        Map<String, AttributeValue> item = DYNALITE.client().getItem(b -> b.tableName(table)
-                .key(Map.of(DynamoDbTallyStore.PK, AttributeValue.fromS(DynamoDbTallyStore.shardKey(DS, 0)))))
+        List<Map<String, AttributeValue>> items = DYNALITE.client().scan(b -> b.tableName(table)).items();
+        assertThat(items).hasSize(keys);
+        long largest = items.stream().mapToLong(ItemSize::of).max().orElseThrow();
+        System.out.printf("dynamodb tally head: at most %d bytes%n", largest);
+        assertThat(largest).as("largest head").isLessThan(BYTES_PER_HEAD);
+        assertThat(store.tally(DS).objects()).isEqualTo(keys);
+    }
+
+    @Test
+    void readsFoldSettledChangesIntoTheCountersAndStayExact() {
+        MutableClock clock = MutableClock.at(SEEN.toString());
+        String table = newTable();
+        TallyStore store = DynamoDbTallyStore.builder(DYNALITE.client(), table).shards(2)
+                .settle(Duration.ofMinutes(2)).clock(clock).build();
+        InMemoryTallyStore reference = new InMemoryTallyStore();
+        List<Arrival> arrivals = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            arrivals.add(put("key-" + k, 10 + k, k, "a-" + k));
+            if (k % 4 == 0) {
+                arrivals.add(put("key-" + k, 100 + k, 100 + k, "b-" + k)); // overwrites, some folded first
+            }
+            if (k % 6 == 0) {
+                arrivals.add(delete("key-" + k, 200 + k, "c-" + k));
+            }
+        }
+        Collections.shuffle(arrivals, new Random(7));
+        for (Arrival a : arrivals) {
+            assertThat(store.record(DS, a, clock.instant())).isEqualTo(reference.record(DS, a, clock.instant()));
+            clock.advance(Duration.ofSeconds(37));
+            assertThat(store.tally(DS)).isEqualTo(reference.tally(DS));
+        }
+        Map<String, AttributeValue> counters = DYNALITE.client().getItem(b -> b.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS(DS), "sk", AttributeValue.fromS(DynamoDbTallyStore.COUNTERS_SK))))
                 .item();
-        assertThat(item.get(DynamoDbTallyStore.KEYS).m()).hasSize(keys);
-        long size = ItemSize.of(item);
-        System.out.printf("dynamodb tally shard: %d bytes for %d keys, %.1f bytes per key%n", size, keys, size / (double) keys);
-        assertThat(size).as("shard item of %s keys", keys).isLessThanOrEqualTo((long) keys * BYTES_PER_KEY + 200);
-        // so the documented capacity holds: 2,900 keys stay under 350 KB
-        assertThat(2_900L * size / keys).isLessThan(350 * 1024);
+        assertThat(counters).as("folded counters").containsKey("w");
+        clock.advance(Duration.ofHours(1));
+        assertThat(store.tally(DS)).isEqualTo(reference.tally(DS));
+        // everything settled: the counters alone are the tally, and a fresh reader agrees
+        assertThat(DynamoDbTallyStore.builder(DYNALITE.client(), table).shards(2).clock(clock).build().tally(DS))
+                .isEqualTo(reference.tally(DS));
     }
 
     @Test

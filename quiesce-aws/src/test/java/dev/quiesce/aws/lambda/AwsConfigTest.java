@@ -26,7 +26,7 @@ class AwsConfigTest {
     void minimalConfigurationTakesTheDefaults() {
         AwsConfig c = AwsConfig.from(minimal());
         assertThat(c.policy()).isEqualTo(PolicySpec.defaults());
-        assertThat(c.tallyShards()).isEqualTo(16);
+        assertThat(c.tallyShards()).isEqualTo(4);
         assertThat(c.autoStart()).isTrue();
         assertThat(c.datasets()).isEmpty();
         assertThat(c.snsTopicArn()).isNull();

@@ -305,7 +305,7 @@ class DeployedStackTest {
         assertThat(namespace).isEqualTo("quiesce/" + d.stack().name());
         java.util.Set<String> emitted = java.util.Arrays.stream(dev.quiesce.aws.metrics.Metric.values())
                 .map(dev.quiesce.aws.metrics.Metric::metricName).collect(java.util.stream.Collectors.toSet());
-        for (String id : List.of("TallyShardFillAlarm", "RunsOverdueAlarm", "SideJobFailuresAlarm")) {
+        for (String id : List.of("RunsOverdueAlarm", "SideJobFailuresAlarm")) {
             Map<String, Object> alarm = TemplateStack.map(TemplateStack.map(d.stack().resolved(id)).get("Properties"));
             assertThat(alarm.get("Namespace")).as(id).isEqualTo(namespace);
             assertThat(emitted).as(id).contains((String) alarm.get("MetricName"));

@@ -116,7 +116,7 @@ class SnapStartPrimingTest {
                 "QUIESCE_CHECK_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/1/checks",
                 "QUIESCE_NOTIFY_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:1:t"));
         System.setProperty("aws.region", System.getProperty("aws.region", "us-east-1"));
-        AwsWiring.Clients clients = AwsWiring.Clients.forConfig(config, metrics);
+        AwsWiring.Clients clients = AwsWiring.Clients.forConfig(config);
         try {
             assertThat(SnapStartPriming.hasDryRun(clients.dynamo())).isTrue();
             assertThat(SnapStartPriming.hasDryRun(clients.sqs())).isTrue();

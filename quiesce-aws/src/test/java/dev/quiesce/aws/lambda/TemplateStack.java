@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
@@ -490,6 +491,19 @@ final class TemplateStack {
                         .build());
             }
             b.globalSecondaryIndexes(gsis);
+        }
+        Object locals = props.get("LocalSecondaryIndexes");
+        if (locals != null) {
+            b.localSecondaryIndexes(list(locals).stream().map(TemplateStack::map).map(i -> {
+                Map<String, Object> projection = map(i.get("Projection"));
+                @SuppressWarnings("unchecked")
+                List<String> nonKey = (List<String>) projection.get("NonKeyAttributes");
+                return LocalSecondaryIndex.builder().indexName((String) i.get("IndexName"))
+                        .keySchema(keys(i.get("KeySchema")))
+                        .projection(Projection.builder().projectionType((String) projection.get("ProjectionType"))
+                                .nonKeyAttributes(nonKey).build())
+                        .build();
+            }).toList());
         }
         return b.build();
     }

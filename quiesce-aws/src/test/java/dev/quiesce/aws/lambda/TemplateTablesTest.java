@@ -11,8 +11,10 @@ import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.ObservationState;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,6 +84,9 @@ class TemplateTablesTest {
         t.globalSecondaryIndexes().forEach(i -> indexes.put(i.indexName(), i.keySchema().stream()
                 .map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList() + " " + i.projection().projectionTypeAsString()
                 + " " + i.projection().nonKeyAttributes()));
+        t.localSecondaryIndexes().forEach(i -> indexes.put("local " + i.indexName(), i.keySchema().stream()
+                .map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList() + " " + i.projection().projectionTypeAsString()
+                + " " + i.projection().nonKeyAttributes()));
         shape.put("indexes", indexes);
         return shape;
     }
@@ -142,14 +147,20 @@ class TemplateTablesTest {
         Duration retention = Duration.ofDays(90);
         Instant now = Instant.parse("2024-05-02T00:03:00Z");
 
-        DynamoDbTallyStore tallies = new DynamoDbTallyStore(client, "expiring-tally", 1, retention,
-                id -> id.startsWith("events/"));
+        DynamoDbTallyStore tallies = DynamoDbTallyStore.builder(client, "expiring-tally").shards(1)
+                .retention(retention, id -> id.startsWith("events/")).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
         tallies.record("events/2024-05-01", Arrival.created("landing", "events/2024/05/01/a", 5, now, "t1"), now);
+        tallies.record("events/2024-05-01", Arrival.created("landing", "events/2024/05/01/a", 6, now.plusSeconds(1),
+                "t1b"), now); // an overwrite: a head and a spill
         tallies.record("everything", Arrival.created("landing", "other/a", 5, now, "t2"), now);
-        assertThat(item("expiring-tally", "pk", "events/2024-05-01#0").get(DynamoDbTallyStore.EXPIRY_ATTRIBUTE).n())
-                .isEqualTo(String.valueOf(now.plus(retention).getEpochSecond()));
-        assertThat(item("expiring-tally", "pk", "everything#0")).as("an undated tally is all a dataset holds")
-                .doesNotContainKey(DynamoDbTallyStore.EXPIRY_ATTRIBUTE);
+        List<Map<String, AttributeValue>> dated = client.scan(r -> r.tableName("expiring-tally")).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("events/")).toList();
+        assertThat(dated).hasSize(2).allSatisfy(i -> assertThat(i.get(DynamoDbTallyStore.EXPIRY_ATTRIBUTE).n())
+                .isEqualTo(String.valueOf(now.plus(retention).getEpochSecond())));
+        assertThat(client.scan(r -> r.tableName("expiring-tally")).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("everything")).toList())
+                .as("an undated tally is all a dataset holds")
+                .hasSize(1).allSatisfy(i -> assertThat(i).doesNotContainKey(DynamoDbTallyStore.EXPIRY_ATTRIBUTE));
 
         DynamoDbObservationStore runs = new DynamoDbObservationStore(client, "expiring-observations", retention);
         Observation open = Observation.start("events/2024-05-01", "events/2024-05-01", PolicySpec.defaults(),

@@ -7,7 +7,6 @@ import dev.quiesce.Observation;
 import dev.quiesce.aws.dynamodb.DynamoDbObservationStore;
 import dev.quiesce.aws.dynamodb.DynamoDbTallyStore;
 import dev.quiesce.aws.metrics.Metrics;
-import dev.quiesce.aws.metrics.TallyShardFill;
 import dev.quiesce.aws.sqs.CheckMessage;
 import dev.quiesce.aws.testing.Dynalite;
 import dev.quiesce.aws.testing.ElasticMq;
@@ -68,7 +67,6 @@ final class TestDeployment {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new TallyShardFill("t-tally-" + n, metrics)))
                 .build();
     }
 

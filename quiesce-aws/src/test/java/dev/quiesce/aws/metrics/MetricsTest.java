@@ -63,7 +63,6 @@ class MetricsTest {
         assertThat(doc.get("SideJobFailures").asLong()).isZero();
         assertThat(doc.get("handler").asText()).isEqualTo("monitor");
         assertThat(doc.has("DetectionLatency")).isFalse();
-        assertThat(doc.has("TallyShardFill")).isFalse();
         assertThat(doc.has("Completions")).isFalse();
     }
 
@@ -118,16 +117,6 @@ class MetricsTest {
         assertThat(written).hasSize(3);
         assertThat(written).extracting(l -> read(l).get("DetectionLatency").size()).containsExactly(100, 100, 50);
         assertThat(read(written.get(2)).get("DetectionLatency").get(49).asLong()).isEqualTo(249);
-    }
-
-    @Test
-    void theFullestShardIsPublishedInPercent() {
-        metrics.tallyShardFill(TallyShardFill.percentOf(3));
-        metrics.tallyShardFill(TallyShardFill.percentOf(12));
-        metrics.tallyShardFill(TallyShardFill.percentOf(1));
-        JsonNode doc = read(metrics.flush(Map.of()).get(0));
-        assertThat(doc.get("TallyShardFill").asDouble()).isEqualTo(3.0);
-        assertThat(declared(doc, "[[]]")).contains("TallyShardFill");
     }
 
     @Test

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
@@ -47,8 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * and adds what dynalite does not report, by DynamoDB's documented rules:
  *
  * <ul>
- *   <li><b>Global secondary index writes.</b> dynalite reports table units only. For every successful
- *       write to a table with GSIs the meter knows the item before (as the previous write left it; the
+ *   <li><b>Secondary index writes</b> (global and local). dynalite reports table units only. For every
+ *       successful write to a table with indexes the meter knows the item before (as the previous write left it; the
  *       first time read with a second, unmetered client) and after (a {@code PutItem}'s item; for an
  *       {@code UpdateItem} the meter asks for {@code ReturnValues=ALL_NEW}, which costs no units, and takes
  *       the attributes out of the answer before the code sees it) and charges each index as DynamoDB does: an item entering an index one write, leaving it
@@ -129,6 +130,12 @@ public final class DynamoMeter implements ExecutionInterceptor {
             for (GlobalSecondaryIndexDescription g : d.globalSecondaryIndexes()) {
                 indexes.add(new Index(g.indexName(), keyNames(g.keySchema()), g.projection().projectionType(),
                         g.projection().hasNonKeyAttributes() ? g.projection().nonKeyAttributes() : List.of()));
+            }
+        }
+        if (d.hasLocalSecondaryIndexes()) {
+            for (LocalSecondaryIndexDescription l : d.localSecondaryIndexes()) {
+                indexes.add(new Index(l.indexName(), keyNames(l.keySchema()), l.projection().projectionType(),
+                        l.projection().hasNonKeyAttributes() ? l.projection().nonKeyAttributes() : List.of()));
             }
         }
         tables.put(tableName, new Table(role, keyNames(d.keySchema()), indexes));
@@ -343,7 +350,7 @@ public final class DynamoMeter implements ExecutionInterceptor {
         for (Index i : t.indexes()) {
             double units = indexWrites(t, i, before, after);
             if (units > 0) {
-                ledger.add(new Ledger.Key(phase, t.role() + "/" + i.name(), op + " (GSI, computed)",
+                ledger.add(new Ledger.Key(phase, t.role() + "/" + i.name(), op + " (index, computed)",
                         Ledger.Kind.WRITE), 1, 0, units);
             }
         }
