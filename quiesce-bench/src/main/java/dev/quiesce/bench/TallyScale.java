@@ -63,7 +63,7 @@ public final class TallyScale {
             DynamoMeter meter = new DynamoMeter(ledger, 0, 100);
             meter.shadow(shadow);
             DynamoDbTallyStore.createTable(shadow, "tally");
-            meter.register("tally", "tally");
+            meter.register("tally", "tally", true);
             VirtualClock clock = new VirtualClock(START);
             try (DynamoDbClient metered = dynalite.client(meter)) {
                 DynamoDbTallyStore store = DynamoDbTallyStore.builder(metered, "tally").shards(shards).clock(clock)

@@ -76,7 +76,7 @@ public final class DynamoMeter implements ExecutionInterceptor {
             new ExecutionAttribute<>("quiesce.bench.newItem");
 
     /** A table the meter knows: its role in the report, key attributes and global secondary indexes. */
-    private record Table(String role, List<String> keys, List<Index> indexes) {
+    private record Table(String role, List<String> keys, List<Index> indexes, boolean onlyMetered) {
     }
 
     private record Index(String name, List<String> keys, ProjectionType projection, List<String> nonKey) {
@@ -124,6 +124,14 @@ public final class DynamoMeter implements ExecutionInterceptor {
 
     /** Makes a table known under {@code role}, reading its keys and indexes with the shadow client. */
     public void register(String tableName, String role) {
+        register(tableName, role, false);
+    }
+
+    /**
+     * As {@link #register(String, String)}; with {@code onlyMetered}, the table is empty and only the metered
+     * client writes it, so an item the meter has not seen written does not exist and is not read to be sure.
+     */
+    public void register(String tableName, String role, boolean onlyMetered) {
         TableDescription d = shadow.describeTable(b -> b.tableName(tableName)).table();
         List<Index> indexes = new ArrayList<>();
         if (d.hasGlobalSecondaryIndexes()) {
@@ -138,7 +146,7 @@ public final class DynamoMeter implements ExecutionInterceptor {
                         l.projection().hasNonKeyAttributes() ? l.projection().nonKeyAttributes() : List.of()));
             }
         }
-        tables.put(tableName, new Table(role, keyNames(d.keySchema()), indexes));
+        tables.put(tableName, new Table(role, keyNames(d.keySchema()), indexes, onlyMetered));
     }
 
     private static List<String> keyNames(List<KeySchemaElement> schema) {
@@ -424,7 +432,7 @@ public final class DynamoMeter implements ExecutionInterceptor {
         Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items = known.computeIfAbsent(table,
                 k -> new HashMap<>());
         Map<String, AttributeValue> k = Map.copyOf(key);
-        Map<String, AttributeValue> item = items.containsKey(k) ? items.get(k) : current(table, key);
+        Map<String, AttributeValue> item = items.containsKey(k) ? items.get(k) : t.onlyMetered() ? null : current(table, key);
         attributes.putAttribute(OLD_ITEM, Optional.ofNullable(item));
     }
 
