@@ -783,7 +783,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         while (!heads.isEmpty() && merged.size() < limit) {
             Shard shard = heads.poll();
             merged.add(shard.take());
-            if (shard.head() != null) {
+            if (merged.size() < limit && shard.head() != null) {
                 heads.add(shard);
             }
         }
