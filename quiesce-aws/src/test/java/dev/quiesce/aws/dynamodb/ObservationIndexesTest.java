@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -180,5 +181,79 @@ class ObservationIndexesTest {
         assertThat(finished).doesNotContainKeys("duePart", "dueAt", "openDataset");
         assertThat(IndexWrites.of(shape, same, finished))
                 .isEqualTo(Map.of("due", 1, "outbox-due", 0, "open-by-dataset", 1, "by-start", 0));
+    }
+
+    /**
+     * What one routine check writes, for the README's arithmetic: the table's units as dynalite reports them,
+     * and each index's as {@link IndexWrites} costs them, for these keys-only indexes and for the same items had
+     * the indexes projected every attribute (as they once did).
+     */
+    @Test
+    void writeUnitsOfARoutineCheck() {
+        CapacityMeter meter = new CapacityMeter();
+        DynamoDbClient client = DYNALITE.dynalite().client(meter);
+        String table = newTable();
+        DynamoDbObservationStore store = new DynamoDbObservationStore(client, table);
+        TableDescription keysOnly = client.describeTable(b -> b.tableName(table)).table();
+        TableDescription all = keysOnly.toBuilder().globalSecondaryIndexes(keysOnly.globalSecondaryIndexes().stream()
+                .map(i -> i.toBuilder().projection(p -> p.projectionType(ProjectionType.ALL)).build()).toList())
+                .build();
+        // a run as the deployment keeps one: dated id, one notifier whose activation was delivered, gaps learned
+        Observation o = activeWithEntry(store, "events/2024-05-01", T0, T0.plusSeconds(30), T0);
+        store.claim(T0, T0.plusSeconds(60), 10).forEach(e -> store.delivered(e.key()));
+        int checks = 20;
+        long itemBytes = 0;
+        Map<String, Integer> keysOnlyUnits = new java.util.TreeMap<>();
+        Map<String, Integer> allUnits = new java.util.TreeMap<>();
+        meter.reset();
+        for (int i = 1; i <= checks; i++) {
+            Instant now = T0.plusSeconds(30L * i);
+            Tally tally = new Tally(i, 1_000L * i, i, i, T0, now.minusSeconds(5));
+            Observation next = o.checked(o.progress().afterCheck(tally, now), now.plusSeconds(30));
+            Map<String, AttributeValue> before = item(table, o.id());
+            assertThat(store.compareAndSet(next)).isTrue();
+            Map<String, AttributeValue> after = item(table, o.id());
+            itemBytes = Math.max(itemBytes, ItemSize.of(after));
+            IndexWrites.of(keysOnly, before, after).forEach((k, v) -> keysOnlyUnits.merge(k, v, Integer::sum));
+            IndexWrites.of(all, before, after).forEach((k, v) -> allUnits.merge(k, v, Integer::sum));
+            o = next;
+        }
+        double table1 = meter.units("UpdateItem") / checks;
+        System.out.printf("observation item: %d bytes; per routine check: table %.2f WCU (dynalite)%n", itemBytes, table1);
+        System.out.printf("  keys-only index WCU per check: %s%n", perCheck(keysOnlyUnits, checks));
+        System.out.printf("  ALL-projection index WCU per check: %s%n", perCheck(allUnits, checks));
+
+        // a run's other writes: its start, and its completion with a notification
+        meter.reset();
+        Observation fresh = Observation.start("events/2024-05-02", "events", SPEC, List.of("sns"), T0);
+        assertThat(store.create(fresh)).isTrue();
+        System.out.printf("  create: table %.2f WCU (dynalite), indexes %s%n", meter.units("PutItem"),
+                IndexWrites.of(keysOnly, null, item(table, fresh.id())));
+        Map<String, AttributeValue> before = item(table, o.id());
+        meter.reset();
+        Observation done = o.finish(ObservationState.COMPLETE, o.progress(), T0.plusSeconds(30L * checks + 30), "stable");
+        assertThat(store.compareAndSet(done,
+                List.of(OutboxEntry.pending(event(done, EventType.COMPLETED, T0), "sns")))).isTrue();
+        Map<String, AttributeValue> completed = item(table, o.id());
+        System.out.printf("  completion with one entry: item %d bytes, table %.2f WCU (dynalite), indexes %s%n",
+                ItemSize.of(completed), meter.units("UpdateItem"), IndexWrites.of(keysOnly, before, completed));
+
+        // what reading due runs costs: one query page per shard, then a consistent read per run returned
+        for (int i = 0; i < 100; i++) {
+            activeWithEntry(store, "events/run-" + i, T0, T0.plusSeconds(10), T0);
+        }
+        meter.reset();
+        assertThat(store.due(T0.plusSeconds(20), 100)).hasSize(100);
+        System.out.printf("due(now, 100): %d queries %.1f RCU, %d GetItem %.1f RCU%n", meter.requests("Query"),
+                meter.units("Query"), meter.requests("GetItem"), meter.units("GetItem"));
+
+        assertThat(keysOnlyUnits).isEqualTo(Map.of("due", 2 * checks, "outbox-due", 0, "open-by-dataset", 0,
+                "by-start", 0));
+        assertThat(itemBytes).as("an item stays within two write units").isLessThanOrEqualTo(2_048);
+    }
+
+    private static String perCheck(Map<String, Integer> units, int checks) {
+        return units.entrySet().stream().map(e -> e.getKey() + "=" + (double) e.getValue() / checks)
+                .collect(Collectors.joining(", "));
     }
 }
