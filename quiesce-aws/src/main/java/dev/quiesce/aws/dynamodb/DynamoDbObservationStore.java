@@ -19,19 +19,26 @@ import dev.quiesce.policy.PolicySpec;
 import dev.quiesce.port.ObservationStore;
 import dev.quiesce.port.Outbox;
 import dev.quiesce.port.OutboxEntry;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -62,19 +69,30 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * conditional update on a separate {@code outboxVersion} counter and never moves the observation's own
  * version; a change with entries checks both, so neither side can overwrite the other.
  *
- * <p><b>Indexes</b> (all sparse except {@code by-start}, all projecting every attribute):
+ * <p><b>Indexes</b> (all sparse except {@code by-start}, all projecting keys only):
  * <ul>
- *   <li>{@code due}: open observations with a next check, by next check time ({@link #due},
- *       {@link #nextDueAt});
+ *   <li>{@code due}: observations with a next check (open ones, and completed ones watching for late data), by
+ *       next check time ({@link #due}, {@link #nextDueAt}); a finished run leaves it;
  *   <li>{@code outbox-due}: observations with pending outbox entries, by the earliest next attempt
  *       ({@link #claim}, {@link #nextAttemptAt});
  *   <li>{@code open-by-dataset}: open observations by dataset ({@link #openFor});
  *   <li>{@code by-start}: every observation by start time ({@link #list}).
  * </ul>
- * The {@code due}, {@code outbox-due} and {@code by-start} indexes have one constant partition value
- * each, so they suit up to about a thousand observation writes a second. Index reads are eventually
- * consistent: a listed observation may be a moment old, so callers re-read with {@link #find} before
- * acting, as the observer does; claiming re-reads every item it leases.
+ * <b>Write sharding.</b> The {@code due}, {@code outbox-due} and {@code by-start} indexes would have one
+ * constant partition value, which caps every run's index writes at one partition's rate (about 1,000 write
+ * units a second). Their partition values carry a shard instead ({@code due#0} … {@code due#15}; the shard is
+ * the CRC-32 of the run id modulo {@link #DEFAULT_SHARDS}, or the count given to the constructor), so the
+ * writes spread over that many partitions; a read queries every shard and merges the answers by the sort key.
+ * {@code open-by-dataset} is keyed by dataset already and is written only when a run starts or stops watching.
+ *
+ * <p><b>Keys only.</b> An index entry holds the index keys and the run id, about 100 bytes (DynamoDB counts
+ * 100 more), so writing one costs one write unit, and an update that changes no index key writes no index:
+ * a routine check moves only the {@code due} entry (its time changes), never {@code by-start},
+ * {@code open-by-dataset} or {@code outbox-due}. A query that returns observations reads their items
+ * consistently from the table by id, one read unit per item up to 4 KB. Index reads are
+ * eventually consistent, so a listed observation may be listed a moment late or early; {@link #due} and
+ * {@link #openFor} drop what the item read says no longer belongs, and callers re-read with {@link #find}
+ * before acting, as the observer does; claiming leases on the item it read.
  *
  * <p><b>Claiming</b> reads the earliest items of {@code outbox-due}, picks the earliest due pending
  * entries, and leases each item's picks with one conditional update (on {@code outboxVersion}), so two
@@ -137,18 +155,30 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     private static final String E_ERROR = "error";
     private static final String E_TRANSITION = "transition";
 
-    private static final AttributeValue DUE = s("due");
-    private static final AttributeValue PENDING = s("pending");
-    private static final AttributeValue ALL = s("all");
+    /** Prefixes of the sharded index partition values: {@code due#0} … {@code due#15} and so on. */
+    private static final String DUE_SHARD = "due#";
+    private static final String PENDING_SHARD = "pending#";
+    private static final String ALL_SHARD = "all#";
     private static final long EPOCH_OFFSET = -Instant.MIN.getEpochSecond();
     private static final Pattern KEY_SPLIT = Pattern.compile("/(\\d+)@");
     private static final int MAX_ATTEMPTS = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbObservationStore.class);
 
+    /**
+     * How many partition values each write-sharded index spreads its entries over, unless told otherwise.
+     * Each value is its own index partition (about 1,000 write units a second each), so 16 carry 16 times the
+     * writes of one constant value; a read asks every shard, so more shards cost reads.
+     */
+    public static final int DEFAULT_SHARDS = 16;
+    /** Items one index query asks for at most, per shard and page. */
+    private static final int DEFAULT_PAGE_SIZE = 1_000;
+
     private final DynamoDbClient client;
     private final String table;
     private final Duration retention;
+    private final int shards;
+    private final int pageSize;
 
     /**
      * A store over an existing table (see {@link #createTable}) that keeps every run.
@@ -171,12 +201,52 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
      * @throws IllegalArgumentException if the retention is not positive
      */
     public DynamoDbObservationStore(DynamoDbClient client, String tableName, Duration retention) {
+        this(client, tableName, retention, DEFAULT_SHARDS);
+    }
+
+    /**
+     * A store whose write-sharded indexes use {@code shards} partition values. Every store over one table must
+     * use the same number, and it cannot change while the table holds items: an entry written under another
+     * count sits in a shard the readers do not ask, or misses the shards they do.
+     *
+     * @param client the client to use; the store does not close it
+     * @param tableName the table
+     * @param retention how long a finished run is kept, or {@code null} to keep every run
+     * @param shards partition values per sharded index, {@value #DEFAULT_SHARDS} by default
+     * @throws IllegalArgumentException if the retention or the shard count is not positive
+     */
+    public DynamoDbObservationStore(DynamoDbClient client, String tableName, Duration retention, int shards) {
+        this(client, tableName, retention, shards, DEFAULT_PAGE_SIZE);
+    }
+
+    /** With a page size for index queries, so tests can make the scatter-gather page. */
+    DynamoDbObservationStore(DynamoDbClient client, String tableName, Duration retention, int shards, int pageSize) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
         if (retention != null && (retention.isZero() || retention.isNegative())) {
             throw new IllegalArgumentException("retention must be positive, was " + retention);
         }
+        if (shards <= 0 || pageSize <= 0) {
+            throw new IllegalArgumentException("shards and page size must be positive, were " + shards + ", "
+                    + pageSize);
+        }
         this.retention = retention;
+        this.shards = shards;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * The shard of a run: CRC-32 of its id's UTF-8 bytes, modulo the shard count. CRC-32 rather than
+     * {@code hashCode} so that the value is easy to compute outside Java, e.g. to inspect a table by hand.
+     */
+    static int shardOf(String id, int shards) {
+        CRC32 crc = new CRC32();
+        crc.update(id.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % shards);
+    }
+
+    private AttributeValue shardValue(String prefix, String id) {
+        return s(prefix + shardOf(id, shards));
     }
 
     /**
@@ -218,7 +288,9 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         return GlobalSecondaryIndex.builder().indexName(name)
                 .keySchema(KeySchemaElement.builder().attributeName(partition).keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName(sort).keyType(KeyType.RANGE).build())
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                // every query reads only keys and fetches what it returns from the table: an index entry stays
+                // well under 1 KB, and a change of an unindexed attribute writes no index at all
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
                 .build();
     }
 
@@ -279,7 +351,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                 outbox.putIfAbsent(e.key(), e);
             }
             Update u = observationUpdate(next, expected);
-            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            outboxUpdate(u, stringOf(item, ID), outbox, longOf(item.get(OUTBOX_VERSION)));
             if (update(next.id(), u, "UpdateItem (observation " + next.id() + " with outbox)")) {
                 LOG.debug("outbox.appended observation={} entries={}", next.id(), added.size());
                 return true;
@@ -311,39 +383,36 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     @Override
     public List<Observation> due(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        return query(QueryRequest.builder().indexName(DUE_INDEX)
-                .keyConditionExpression("#p = :p AND #at <= :now")
-                .expressionAttributeNames(Map.of("#p", DUE_PART, "#at", DUE_AT))
-                .expressionAttributeValues(Map.of(":p", DUE, ":now", instant(now))), limit, "due observations")
-                .stream().map(this::observation).toList();
+        List<String> ids = ids(gather(DUE_INDEX, DUE_PART, DUE_SHARD, DUE_AT, now, true, limit, "due observations"));
+        // the index may lag the table: keep what is still due by the item itself
+        return fetch(ids).stream().map(this::observation)
+                .filter(o -> o.nextCheckAt() != null && !o.nextCheckAt().isAfter(now))
+                .toList();
     }
 
     @Override
     public Optional<Instant> nextDueAt() {
-        return query(QueryRequest.builder().indexName(DUE_INDEX)
-                .keyConditionExpression("#p = :p")
-                .expressionAttributeNames(Map.of("#p", DUE_PART))
-                .expressionAttributeValues(Map.of(":p", DUE)), 1, "next due time")
+        return gather(DUE_INDEX, DUE_PART, DUE_SHARD, DUE_AT, null, true, 1, "next due time")
                 .stream().findFirst().map(item -> instantOf(item.get(DUE_AT)));
     }
 
     @Override
     public List<Observation> openFor(String datasetId) {
         Objects.requireNonNull(datasetId, "datasetId");
-        return query(QueryRequest.builder().indexName(OPEN_INDEX)
+        // not sharded: a dataset has few open runs, and an open run writes this index twice in its life (when it
+        // starts and when it stops watching), so even a busy dataset's partition sees few writes
+        List<Map<String, AttributeValue>> keys = query(QueryRequest.builder().indexName(OPEN_INDEX)
                 .keyConditionExpression("#d = :d")
                 .expressionAttributeNames(Map.of("#d", OPEN_DATASET))
-                .expressionAttributeValues(Map.of(":d", s(datasetId))), Integer.MAX_VALUE, "open observations")
-                .stream().map(this::observation).toList();
+                .expressionAttributeValues(Map.of(":d", s(datasetId))), Integer.MAX_VALUE, "open observations");
+        return fetch(ids(keys)).stream()
+                .filter(item -> item.get(OPEN_DATASET) != null && datasetId.equals(item.get(OPEN_DATASET).s()))
+                .map(this::observation).toList();
     }
 
     @Override
     public List<Observation> list(int limit) {
-        return query(QueryRequest.builder().indexName(START_INDEX)
-                .keyConditionExpression("#p = :p")
-                .expressionAttributeNames(Map.of("#p", ALL_PART))
-                .expressionAttributeValues(Map.of(":p", ALL))
-                .scanIndexForward(false), limit, "observations")
+        return fetch(ids(gather(START_INDEX, ALL_PART, ALL_SHARD, START_KEY, null, false, limit, "observations")))
                 .stream().map(this::observation).toList();
     }
 
@@ -368,7 +437,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(REASON, s(o.reason()));
         m.put(NOTIFIERS, AttributeValue.fromL(o.notifiers().stream().map(Values::s).toList()));
         boolean due = o.nextCheckAt() != null;
-        m.put(DUE_PART, due ? DUE : null);
+        m.put(DUE_PART, due ? shardValue(DUE_SHARD, o.id()) : null);
         m.put(DUE_AT, due ? instant(o.nextCheckAt()) : null);
         m.put(OPEN_DATASET, o.watching() ? s(o.datasetId()) : null);
         m.put(AMENDMENTS, n(o.amendments()));
@@ -377,7 +446,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         m.put(GAPS, s(g.count() + "," + g.meanMillis() + "," + g.m2() + "," + g.maxMillis() + ","
                 + (g.lastArrival() == null ? "" : g.lastArrival().toString()) + "," + g.lastGapMillis() + ","
                 + g.objects() + "," + g.bytes() + "," + g.lastObjectBytes() + "," + g.largestObjectBytes()));
-        m.put(ALL_PART, ALL);
+        m.put(ALL_PART, shardValue(ALL_SHARD, o.id()));
         m.put(START_KEY, s(startKey(o)));
         boolean expires = retention != null && o.finishedAt() != null && !o.watching();
         m.put(EXPIRY_ATTRIBUTE, expires ? n(o.finishedAt().plus(retention).getEpochSecond()) : null);
@@ -441,10 +510,8 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
             return List.of();
         }
         // the earliest `limit` items hold at least `limit` due entries, and no later item holds an earlier one
-        List<Map<String, AttributeValue>> items = query(QueryRequest.builder().indexName(OUTBOX_INDEX)
-                .keyConditionExpression("#p = :p AND #at <= :now")
-                .expressionAttributeNames(Map.of("#p", OUTBOX_PART, "#at", OUTBOX_AT))
-                .expressionAttributeValues(Map.of(":p", PENDING, ":now", instant(now))), limit, "outbox entries");
+        List<Map<String, AttributeValue>> items = fetch(ids(gather(OUTBOX_INDEX, OUTBOX_PART, PENDING_SHARD,
+                OUTBOX_AT, now, true, limit, "outbox entries")));
         List<OutboxEntry> candidates = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
             entries(item).values().stream().filter(e -> claimable(e, now)).forEach(candidates::add);
@@ -454,8 +521,10 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         for (OutboxEntry e : candidates.subList(0, Math.min(limit, candidates.size()))) {
             picked.computeIfAbsent(e.event().observationId(), k -> new ArrayList<>()).add(e.key());
         }
+        Map<String, Map<String, AttributeValue>> read = new HashMap<>();
+        items.forEach(item -> read.put(stringOf(item, ID), item));
         List<OutboxEntry> claimed = new ArrayList<>();
-        picked.forEach((id, keys) -> claimed.addAll(lease(id, keys, now, leaseUntil)));
+        picked.forEach((id, keys) -> claimed.addAll(lease(id, keys, now, leaseUntil, read.get(id))));
         claimed.sort(CLAIM_ORDER);
         if (!claimed.isEmpty()) {
             LOG.debug("outbox.claimed entries={} leaseUntil={}", claimed.size(), leaseUntil);
@@ -470,10 +539,14 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         return e.status() == OutboxEntry.Status.PENDING && !e.nextAttemptAt().isAfter(now);
     }
 
-    /** Leases those of {@code keys} still claimable on the item; returns them as they were before the lease. */
-    private List<OutboxEntry> lease(String id, List<String> keys, Instant now, Instant leaseUntil) {
+    /**
+     * Leases those of {@code keys} still claimable on the item; returns them as they were before the lease.
+     * The first attempt uses the item as just read consistently; a lost race reads it again.
+     */
+    private List<OutboxEntry> lease(String id, List<String> keys, Instant now, Instant leaseUntil,
+            Map<String, AttributeValue> fresh) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> item = read(id);
+            Map<String, AttributeValue> item = attempt == 1 && fresh != null ? fresh : read(id);
             if (item == null) {
                 return List.of();
             }
@@ -491,7 +564,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
                 return List.of(); // another engine claimed them first
             }
             Update u = new Update();
-            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            outboxUpdate(u, stringOf(item, ID), outbox, longOf(item.get(OUTBOX_VERSION)));
             if (update(id, u, "UpdateItem (lease outbox entries of " + id + ")")) {
                 return taken;
             }
@@ -549,10 +622,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
 
     @Override
     public Optional<Instant> nextAttemptAt() {
-        return query(QueryRequest.builder().indexName(OUTBOX_INDEX)
-                .keyConditionExpression("#p = :p")
-                .expressionAttributeNames(Map.of("#p", OUTBOX_PART))
-                .expressionAttributeValues(Map.of(":p", PENDING)), 1, "next outbox attempt")
+        return gather(OUTBOX_INDEX, OUTBOX_PART, PENDING_SHARD, OUTBOX_AT, null, true, 1, "next outbox attempt")
                 .stream().findFirst().map(item -> instantOf(item.get(OUTBOX_AT)));
     }
 
@@ -567,7 +637,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
             Map<String, OutboxEntry> outbox = entries(item);
             outbox.put(key, f.apply(outbox.get(key)));
             Update u = new Update();
-            outboxUpdate(u, outbox, longOf(item.get(OUTBOX_VERSION)));
+            outboxUpdate(u, stringOf(item, ID), outbox, longOf(item.get(OUTBOX_VERSION)));
             if (update(stringOf(item, ID), u, "UpdateItem (outbox entry " + key + ")")) {
                 return;
             }
@@ -594,7 +664,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
     }
 
     /** Sets the outbox map, its index keys and the next outbox version, on condition of the version read. */
-    private static void outboxUpdate(Update u, Map<String, OutboxEntry> outbox, long readVersion) {
+    private void outboxUpdate(Update u, String id, Map<String, OutboxEntry> outbox, long readVersion) {
         Map<String, AttributeValue> encoded = new HashMap<>();
         Instant earliest = null;
         for (OutboxEntry e : outbox.values()) {
@@ -606,7 +676,7 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         }
         u.set(OUTBOX, AttributeValue.fromM(encoded));
         u.set(OUTBOX_VERSION, n(readVersion + 1));
-        u.setOrRemove(OUTBOX_PART, earliest == null ? null : PENDING);
+        u.setOrRemove(OUTBOX_PART, earliest == null ? null : shardValue(PENDING_SHARD, id));
         u.setOrRemove(OUTBOX_AT, earliest == null ? null : instant(earliest));
         u.when(u.name(OUTBOX_VERSION) + " = " + u.value(n(readVersion)));
     }
@@ -677,6 +747,107 @@ public final class DynamoDbObservationStore implements ObservationStore, Outbox 
         } catch (SdkException e) {
             throw failure(operation, table, e);
         }
+    }
+
+    /**
+     * The first {@code limit} entries of a write-sharded index in sort key order (descending unless
+     * {@code forward}), optionally only those sorting at or before {@code upTo}: a query per shard, merged. A
+     * shard reads its next page only when its last entry has been taken, so a small limit reads one page of
+     * each shard and no more.
+     */
+    private List<Map<String, AttributeValue>> gather(String index, String partition, String prefix, String sort,
+            Instant upTo, boolean forward, int limit, String what) {
+        List<Map<String, AttributeValue>> merged = new ArrayList<>();
+        if (limit <= 0) {
+            return merged;
+        }
+        Comparator<Shard> order = Comparator.comparing(Shard::head, (a, b) -> compareEntries(a, b, sort));
+        PriorityQueue<Shard> heads = new PriorityQueue<>(forward ? order : order.reversed());
+        for (int i = 0; i < shards; i++) {
+            Map<String, String> names = new HashMap<>(Map.of("#p", partition));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", s(prefix + i)));
+            String condition = "#p = :p";
+            if (upTo != null) {
+                names.put("#k", sort);
+                values.put(":upTo", instant(upTo));
+                condition += " AND #k <= :upTo";
+            }
+            Shard shard = new Shard(QueryRequest.builder().tableName(table).indexName(index)
+                    .keyConditionExpression(condition).expressionAttributeNames(names)
+                    .expressionAttributeValues(values).scanIndexForward(forward)
+                    .limit(Math.min(limit, pageSize)), what);
+            if (shard.head() != null) {
+                heads.add(shard);
+            }
+        }
+        while (!heads.isEmpty() && merged.size() < limit) {
+            Shard shard = heads.poll();
+            merged.add(shard.take());
+            if (merged.size() < limit && shard.head() != null) {
+                heads.add(shard);
+            }
+        }
+        return merged;
+    }
+
+    /** Index entries by their sort key (numbers by value, strings by UTF-8 bytes, as DynamoDB sorts), then id. */
+    private static int compareEntries(Map<String, AttributeValue> a, Map<String, AttributeValue> b, String sort) {
+        AttributeValue x = a.get(sort);
+        AttributeValue y = b.get(sort);
+        int c = x.n() != null
+                ? new BigDecimal(x.n()).compareTo(new BigDecimal(y.n()))
+                : Arrays.compareUnsigned(x.s().getBytes(StandardCharsets.UTF_8), y.s().getBytes(StandardCharsets.UTF_8));
+        return c != 0 ? c : a.get(ID).s().compareTo(b.get(ID).s());
+    }
+
+    /** One shard's query, read a page at a time as its entries are taken. */
+    private final class Shard {
+        private final QueryRequest.Builder request;
+        private final String what;
+        private final ArrayDeque<Map<String, AttributeValue>> page = new ArrayDeque<>();
+        private Map<String, AttributeValue> next;
+        private boolean started;
+
+        Shard(QueryRequest.Builder request, String what) {
+            this.request = request;
+            this.what = what;
+        }
+
+        /** The next entry, reading a page if need be; {@code null} when the shard has no more. */
+        Map<String, AttributeValue> head() {
+            // a page may come back empty with more to read (DynamoDB's 1 MB cap, or filtered reads)
+            while (page.isEmpty() && (!started || next != null)) {
+                QueryRequest q = request.exclusiveStartKey(next).build();
+                QueryResponse r;
+                try {
+                    r = client.query(q);
+                } catch (SdkException e) {
+                    throw failure("Query (" + what + ", index " + q.indexName() + ")", table, e);
+                }
+                started = true;
+                page.addAll(r.items());
+                next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            }
+            return page.peek();
+        }
+
+        Map<String, AttributeValue> take() {
+            return page.poll();
+        }
+    }
+
+    private static List<String> ids(List<Map<String, AttributeValue>> entries) {
+        return entries.stream().map(e -> stringOf(e, ID)).toList();
+    }
+
+    /**
+     * The items of these ids, read consistently, in the order given; ids without an item (expired meanwhile)
+     * are left out. Indexes keep only keys, so this is how a query gets whole observations: one read unit per
+     * item up to 4 KB. One {@code GetItem} each rather than {@code BatchGetItem}, which costs the same units
+     * in fewer requests but is not among the actions the template grants the functions on this table.
+     */
+    private List<Map<String, AttributeValue>> fetch(List<String> ids) {
+        return new LinkedHashSet<>(ids).stream().map(this::read).filter(Objects::nonNull).toList();
     }
 
     /** Up to {@code limit} items of an index query, following pages. */
