@@ -30,12 +30,12 @@ import java.util.function.Predicate;
  *     [--sweep-minutes=5] [--invoke-ms=5] [--request-ms=8] [--memory-gb=1] [--gsi-overhead=0]
  *     [--size-check-every=100] [--seed=1] [--parallel=3] [--real-poller] [--monitor-cold-starts=0] [--quiet]
  * }</pre>
- * Without scenarios it runs the README's rows: {@code 1440x16 10000x16 10000x64}, each over 24 hours
+ * Without scenarios it runs the README's rows: {@code 1440x4 10000x4 10000x16}, each over 24 hours
  * (arrivals evenly spread), the policy the template deploys ({@code stable window=3 delay=constant:30s}).
  *
  * <ul>
  *   <li>{@code OBJECTSxSHARDS[@HOURS]}: one dataset-day of OBJECTS arrivals spread evenly over HOURS (24),
- *       counted into a tally of SHARDS items ({@code QUIESCE_TALLY_SHARDS});
+ *       counted into a tally spread over SHARDS partition key values ({@code QUIESCE_TALLY_SHARDS});
  *   <li>{@code --policy}: {@code QUIESCE_POLICY} (default: the template's);
  *   <li>{@code --batch-size}, {@code --window}: the monitor's event source ({@code BatchSize},
  *       {@code MaximumBatchingWindowInSeconds}); {@code --check-batch}: the observer's {@code BatchSize};
@@ -84,7 +84,7 @@ public final class AwsCost {
             }
         }
         if (scenarios.isEmpty()) {
-            for (String s : List.of("1440x16", "10000x16", "10000x64")) {
+            for (String s : List.of("1440x4", "10000x4", "10000x16")) {
                 scenarios.add(scenario(s));
             }
         }
