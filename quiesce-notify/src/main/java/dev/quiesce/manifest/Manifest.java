@@ -59,7 +59,7 @@ public record Manifest(String producer, boolean closed, Sent sent, Attribution a
 
         private final String field;
 
-        Malformed(String message, String field, Throwable cause) {
+        public Malformed(String message, String field, Throwable cause) {
             super(message, cause);
             this.field = field;
         }

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -39,8 +40,14 @@ public final class AwsWiring {
      * @param sqs SQS (check queue, poison and dead-letter queues, and the SQS notifier)
      * @param sns SNS notifier's client
      * @param events EventBridge notifier's client
+     * @param s3 S3: the monitor reads producers' manifests (and data objects, to count records)
      */
-    public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
+    public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events, S3Client s3) {
+
+        /** Clients without S3, for functions that read no objects. */
+        public Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
+            this(dynamo, sqs, sns, events, null);
+        }
 
         /** Clients from the Lambda environment (region and credentials from the default chains). */
         public static Clients forConfig(AwsConfig config) {
@@ -68,7 +75,9 @@ public final class AwsWiring {
                                     .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.eventBus() == null ? null
                             : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
-                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
+                    S3Client.builder().httpClient(UrlConnectionHttpClient.create())
+                            .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
         }
     }
 
@@ -79,6 +88,9 @@ public final class AwsWiring {
     private final S3EventParser parser;
     private final Metrics metrics;
     private final PoisonQueue poisonQueue;
+    private final Declarations declarations;
+    private final LandedObjects objects;
+    private final ArrivalCounter counter;
 
     private AwsWiring(AwsConfig config, Clients clients, Clock clock, Metrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
@@ -126,6 +138,9 @@ public final class AwsWiring {
         this.engine = b.build();
         this.parser = S3EventParser.create();
         this.poisonQueue = new PoisonQueue(clients.sqs(), config.poisonQueueUrl());
+        this.declarations = new Declarations(engine.monitor());
+        this.objects = clients.s3() == null ? null : new LandedObjects(clients.s3());
+        this.counter = new ArrivalCounter(engine, metrics);
     }
 
     /** Reads and validates the environment and builds clients from the Lambda runtime's defaults. */
@@ -173,5 +188,19 @@ public final class AwsWiring {
 
     PoisonQueue poisonQueue() {
         return poisonQueue;
+    }
+
+    /** Producers' declarations, from manifests or the Declare function. */
+    Declarations declarations() {
+        return declarations;
+    }
+
+    /** A fresh batch for one monitor invocation. */
+    LandingBatch landingBatch() {
+        if (objects == null && config.countRecords()) {
+            throw new IllegalStateException("QUIESCE_COUNT_RECORDS=true needs an S3 client");
+        }
+        return new LandingBatch(counter, new ManifestObjects(config.datasets(), objects, declarations), objects,
+                config.countRecords());
     }
 }
