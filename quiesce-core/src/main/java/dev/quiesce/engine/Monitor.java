@@ -250,11 +250,14 @@ public final class Monitor {
             }
             List<Effect> effects = tallies.recordAll(datasetId, batch, seenAt);
             Arrival firstCounted = null;
+            List<String> removedKeys = List.of();
             for (int i = 0; i < effects.size(); i++) {
                 Effect r = effects.get(i);
                 if (r == Effect.REMOVED) {
-                    // as in accept: a run whose spec fails on deletes ends before the batch wakes it
-                    observer.removed(datasetId, batch.get(i).key());
+                    if (removedKeys.isEmpty()) {
+                        removedKeys = new ArrayList<>();
+                    }
+                    removedKeys.add(batch.get(i).key());
                 }
                 if (r.counted()) {
                     counted[positions.get(i)] = true;
@@ -264,8 +267,13 @@ public final class Monitor {
                 }
             }
             LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
+            // the run a batch starts must see the batch's removals too (created and removed in one batch end a
+            // deletes=fail run as one by one would); waking only schedules checks, so none completes on what is left
             if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
                 startRun(route, firstCounted);
+            }
+            for (String key : removedKeys) {
+                observer.removed(datasetId, key);
             }
         }
         int n = 0;
