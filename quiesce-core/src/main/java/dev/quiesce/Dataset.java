@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * <p>An empty prefix list, or the prefix {@code ""}, means the whole bucket. A prefix may name its
  * date parts with {@code {yyyy}}, {@code {MM}}, {@code {dd}} and {@code {HH}}, the way Kinesis Data
  * Firehose lays out keys ({@code events/{yyyy}/{MM}/{dd}/}), or with {@code {date}} ({@code 2024-05-01})
- * and {@code {hour}} ({@code 13}), as Hive-style partitions do ({@code events/dt={date}/}): each date
+ * and {@code {hour}} ({@code 13}), as Hive-style partitions do ({@code events/dt={date}/}), or with {@code {run}},
+ * the run key of a stream partitioned by its records' run ({@code events/{run}/}: a name of
+ * {@code [A-Za-z0-9._=-]}, without a calendar period, so its run is not held for a day's end): each date
  * then is a dataset of its own,
  * {@code <id>/<yyyy-MM-dd[THH]>}, with its own tally and its own run, so no tally grows without end.
  * Its period ends, in UTC (Firehose's default for its prefixes), at the next midnight for a date, the next
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public record Dataset(String id, String bucket, List<String> prefixes) {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(yyyy|MM|dd|HH|date|hour)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(yyyy|MM|dd|HH|date|hour|run)}");
 
     public Dataset {
         requireNonNull(id, "id");
@@ -45,7 +47,7 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
             String rest = PLACEHOLDER.matcher(p).replaceAll("");
             if (rest.contains("{") || rest.contains("}")) {
                 throw new InvalidConfigurationException("prefix '" + p + "' of dataset '" + id
-                        + "' has a placeholder other than {yyyy}, {MM}, {dd}, {HH}, {date} and {hour}");
+                        + "' has a placeholder other than {yyyy}, {MM}, {dd}, {HH}, {date}, {hour} and {run}");
             }
         }
     }
@@ -142,7 +144,8 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
         while (names.find()) {
             regex.append(Pattern.quote(prefix.substring(last, names.start())));
             String part = names.group(1);
-            regex.append(part.equals("yyyy") ? "(\\d{4})" : part.equals("date") ? "(\\d{4}-\\d{2}-\\d{2})" : "(\\d{2})");
+            regex.append(part.equals("yyyy") ? "(\\d{4})" : part.equals("date") ? "(\\d{4}-\\d{2}-\\d{2})"
+                    : part.equals("run") ? "([A-Za-z0-9][A-Za-z0-9._=-]*)" : "(\\d{2})");
             parts.add(names.group(1));
             last = names.end();
         }
@@ -151,6 +154,7 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
         if (!m.lookingAt()) {
             return null;
         }
+        String run = "";
         String y = "";
         String mo = "";
         String d = "";
@@ -162,6 +166,7 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
                 case "MM": mo = v; break;
                 case "dd": d = v; break;
                 case "date": y = v; break;
+                case "run": run = v; break;
                 default: h = v;
             }
         }
@@ -173,6 +178,10 @@ public record Dataset(String id, String bucket, List<String> prefixes) {
         }
         if (!h.isEmpty()) {
             date.append('T').append(h);
+        }
+        if (!run.isEmpty()) {
+            // a run the records name is over when its producers say so, not when a calendar period ends
+            return new Match(m.end(), run, null);
         }
         return new Match(m.end(), date.toString(), periodEnd(y, mo, d, h));
     }

@@ -23,6 +23,16 @@ class DatasetTest {
     }
 
     @Test
+    void aRunPrefixMakesOneDatasetPerRunWithoutAPeriod() {
+        Dataset d = Dataset.of("events", "b", "events/{run}/");
+        assertThat(d.dated()).isTrue();
+        Arrival a = at("b", "events/2024-05-01/stream-1-2024-05-02-00-00-40-uuid");
+        assertThat(d.instance(a)).isEqualTo(new Dataset.Instance("events/2024-05-01", null));
+        assertThat(d.instanceFor(at("b", "events/batch-42/x"))).isEqualTo("events/batch-42");
+        assertThat(d.match(at("b", "events/x"))).isEqualTo(-1);
+    }
+
+    @Test
     void datedPrefixesMakeOneDatasetPerDate() {
         Dataset d = Dataset.of("events", "b", "events/{yyyy}/{MM}/{dd}/");
         assertThat(d.dated()).isTrue();
@@ -50,7 +60,7 @@ class DatasetTest {
     void unknownPlaceholdersAreRefused() {
         assertThatThrownBy(() -> Dataset.of("e", "b", "events/{week}/"))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("{yyyy}, {MM}, {dd}, {HH}, {date} and {hour}");
+                .hasMessageContaining("{yyyy}, {MM}, {dd}, {HH}, {date}, {hour} and {run}");
     }
 
     @Test

@@ -222,40 +222,64 @@ public final class Monitor {
     /**
      * Records a batch of arrivals as {@link #accept} would one by one, but with one
      * {@link TallyStore#recordAll} per dataset and one wake-up of its observations per batch rather than
-     * one per arrival: what lets a source that lands thousands of files a second keep up.
+     * one per arrival: what lets a source that lands thousands of files a second keep up, and what makes an
+     * exact policy check once per dataset and batch rather than once per object.
+     *
+     * @return how many of the arrivals were counted in at least one dataset (the rest were redeliveries)
      */
-    public void acceptAll(List<Arrival> arrivals) {
+    public int acceptAll(List<Arrival> arrivals) {
         if (arrivals.isEmpty()) {
-            return;
+            return 0;
         }
-        // per route, its arrivals in their order; a batch usually has one route
-        java.util.Map<Router.Route, List<Arrival>> byRoute = new java.util.LinkedHashMap<>();
-        for (Arrival a : arrivals) {
-            for (Router.Route route : router.route(a)) {
-                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(a);
+        // per route, its arrivals' positions in their order; a batch usually has one route
+        java.util.Map<Router.Route, List<Integer>> byRoute = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < arrivals.size(); i++) {
+            for (Router.Route route : router.route(arrivals.get(i))) {
+                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(i);
             }
         }
+        boolean[] counted = new boolean[arrivals.size()];
         Instant seenAt = clock.instant();
-        for (java.util.Map.Entry<Router.Route, List<Arrival>> e : byRoute.entrySet()) {
+        for (java.util.Map.Entry<Router.Route, List<Integer>> e : byRoute.entrySet()) {
             Router.Route route = e.getKey();
             String datasetId = route.datasetId();
-            List<Arrival> batch = e.getValue();
+            List<Integer> positions = e.getValue();
+            List<Arrival> batch = new ArrayList<>(positions.size());
+            for (int i : positions) {
+                batch.add(arrivals.get(i));
+            }
             List<Effect> effects = tallies.recordAll(datasetId, batch, seenAt);
             Arrival firstCounted = null;
+            List<String> removedKeys = List.of();
             for (int i = 0; i < effects.size(); i++) {
                 Effect r = effects.get(i);
                 if (r == Effect.REMOVED) {
-                    // as in accept: a run whose spec fails on deletes ends before the batch wakes it
-                    observer.removed(datasetId, batch.get(i).key());
+                    if (removedKeys.isEmpty()) {
+                        removedKeys = new ArrayList<>();
+                    }
+                    removedKeys.add(batch.get(i).key());
                 }
-                if (r.counted() && firstCounted == null) {
-                    firstCounted = batch.get(i);
+                if (r.counted()) {
+                    counted[positions.get(i)] = true;
+                    if (firstCounted == null) {
+                        firstCounted = batch.get(i);
+                    }
                 }
             }
             LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
+            // the run a batch starts must see the batch's removals too (created and removed in one batch end a
+            // deletes=fail run as one by one would); waking only schedules checks, so none completes on what is left
             if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
                 startRun(route, firstCounted);
             }
+            for (String key : removedKeys) {
+                observer.removed(datasetId, key);
+            }
         }
+        int n = 0;
+        for (boolean c : counted) {
+            n += c ? 1 : 0;
+        }
+        return n;
     }
 }

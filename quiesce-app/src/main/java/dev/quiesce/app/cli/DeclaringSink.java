@@ -2,7 +2,7 @@ package dev.quiesce.app.cli;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.MalformedEventException;
-import dev.quiesce.app.source.Manifest;
+import dev.quiesce.manifest.Manifest;
 import dev.quiesce.engine.Monitor;
 import dev.quiesce.port.ArrivalSink;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.quiesce.app.cli;
 
 import dev.quiesce.Arrival;
 import dev.quiesce.KeyDigest;
-import dev.quiesce.app.source.Manifest;
+import dev.quiesce.manifest.Manifest;
 import dev.quiesce.port.ArrivalSource;
 import java.net.URI;
 import java.util.Collections;

@@ -4,13 +4,13 @@ import dev.quiesce.Arrival;
 import dev.quiesce.aws.metrics.Metric;
 import dev.quiesce.aws.metrics.Metrics;
 import dev.quiesce.engine.Engine;
-import dev.quiesce.port.TallyStore.Effect;
 import java.util.List;
 
 /**
- * Counts arrivals for the monitor handlers and tells the metrics whether each was new or a redelivery.
- * (A check message that cannot be sent after an arrival woke a run is not this message's failure: see
- * {@link CheckSends}.)
+ * Counts arrivals for the monitor handlers and tells the metrics how many were new and how many
+ * redeliveries. A batch is recorded with one {@code recordAll} per dataset and wakes each dataset's runs
+ * once, so an exact policy is checked once per dataset and batch, not once per object. (A check message that
+ * cannot be sent after an arrival woke a run is not this batch's failure: see {@link CheckSends}.)
  */
 final class ArrivalCounter {
 
@@ -23,17 +23,15 @@ final class ArrivalCounter {
     }
 
     void countAll(List<Arrival> arrivals) {
-        for (int i = 0; i < arrivals.size(); i++) {
-            count(arrivals.get(i));
+        if (arrivals.isEmpty()) {
+            return;
         }
+        int counted = engine.monitor().acceptAll(arrivals);
+        metrics.add(Metric.ARRIVALS_COUNTED, counted);
+        metrics.add(Metric.ARRIVALS_DUPLICATE, arrivals.size() - counted);
     }
 
     void count(Arrival arrival) {
-        List<Effect> effects = engine.monitor().accept(arrival);
-        boolean counted = false;
-        for (int i = 0; i < effects.size(); i++) {
-            counted |= effects.get(i).counted();
-        }
-        metrics.increment(counted || effects.isEmpty() ? Metric.ARRIVALS_COUNTED : Metric.ARRIVALS_DUPLICATE);
+        countAll(List.of(arrival));
     }
 }

@@ -44,6 +44,9 @@ import java.util.Objects;
  *       to the policy as {@code buffer=} unless its spec has one</td></tr>
  *   <tr><td>QUIESCE_EXPECTATION_TABLE</td><td>none</td><td>DynamoDB table of producers' declarations; required by
  *       the expected policy</td></tr>
+ *   <tr><td>QUIESCE_COUNT_RECORDS</td><td>false</td><td>the monitor reads each data object (GetObject) to count its
+ *       newline-delimited records, gzip recognised; required by {@code expected unit=records}, refused otherwise
+ *       reads nothing</td></tr>
  * </table>
  *
  * @param tallyTable DynamoDB tally table
@@ -66,6 +69,7 @@ import java.util.Objects;
  * @param retention how long stored items are kept, or {@code null} to keep them forever
  * @param bufferSeconds the stream's buffer interval in seconds, 0 when unknown
  * @param expectationTable DynamoDB table of producers' declarations, or {@code null}
+ * @param countRecords whether the monitor reads data objects to count their records
  */
 public record AwsConfig(
         String tallyTable,
@@ -87,7 +91,8 @@ public record AwsConfig(
         String metricsNamespace,
         Duration retention,
         int bufferSeconds,
-        String expectationTable) {
+        String expectationTable,
+        boolean countRecords) {
 
     /** Days stored items are kept unless QUIESCE_RETENTION_DAYS says otherwise. */
     public static final int DEFAULT_RETENTION_DAYS = 90;
@@ -174,6 +179,14 @@ public record AwsConfig(
             problems.add("QUIESCE_NOTIFY_WEBHOOK_URL must be an http(s) URL, was '" + webhook + "'");
         }
         URI source = uri(env, "QUIESCE_CLOUDEVENT_SOURCE", problems);
+        String countRecords = env.getOrDefault("QUIESCE_COUNT_RECORDS", "false").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!countRecords.equals("true") && !countRecords.equals("false")) {
+            problems.add("QUIESCE_COUNT_RECORDS must be true or false, was '" + countRecords + "'");
+        } else if (policyRead && countsRecords(policy) && countRecords.equals("false")) {
+            // without it the tally never holds records, and the run could only ever time out
+            problems.add("QUIESCE_POLICY: expected unit=records needs QUIESCE_COUNT_RECORDS=true (the template's"
+                    + " CountRecords=true), so the monitor reads each object to count its records");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("invalid quiesce Lambda configuration: " + String.join("; ", problems));
         }
@@ -184,7 +197,13 @@ public record AwsConfig(
                 source != null ? source : URI.create("urn:quiesce"),
                 poison, notifyDeadLetters, namespace != null ? namespace.trim() : DEFAULT_METRICS_NAMESPACE,
                 retentionDays == 0 ? null : Duration.ofDays(retentionDays), buffer,
-                blankToNull(env.get("QUIESCE_EXPECTATION_TABLE")));
+                blankToNull(env.get("QUIESCE_EXPECTATION_TABLE")), countRecords.equals("true"));
+    }
+
+    /** Whether the policy's totals are in records, which only a tally of counted objects can reach. */
+    private static boolean countsRecords(PolicySpec spec) {
+        return spec.policy() instanceof dev.quiesce.policy.ExpectedTotals
+                && ((dev.quiesce.policy.ExpectedTotals) spec.policy()).unit() == dev.quiesce.Sent.Unit.RECORDS;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -38,8 +39,14 @@ public final class AwsWiring {
      * @param sqs SQS (check queue, poison and dead-letter queues, and the SQS notifier)
      * @param sns SNS notifier's client
      * @param events EventBridge notifier's client
+     * @param s3 S3: the monitor reads producers' manifests (and data objects, to count records)
      */
-    public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
+    public record Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events, S3Client s3) {
+
+        /** Clients without S3, for functions that read no objects. */
+        public Clients(DynamoDbClient dynamo, SqsClient sqs, SnsClient sns, EventBridgeClient events) {
+            this(dynamo, sqs, sns, events, null);
+        }
 
         /** The longest a DynamoDB call of the functions may take, retries included. */
         public static final Duration DYNAMODB_CALL_LIMIT = Duration.ofSeconds(20);
@@ -62,7 +69,9 @@ public final class AwsWiring {
                                     .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
                     config.eventBus() == null ? null
                             : EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
-                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
+                                    .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build(),
+                    S3Client.builder().httpClient(UrlConnectionHttpClient.create())
+                            .overrideConfiguration(c -> c.addExecutionInterceptor(SnapStartPriming.DRY_RUN)).build());
         }
     }
 
@@ -73,6 +82,9 @@ public final class AwsWiring {
     private final S3EventParser parser;
     private final Metrics metrics;
     private final PoisonQueue poisonQueue;
+    private final Declarations declarations;
+    private final LandedObjects objects;
+    private final ArrivalCounter counter;
 
     private AwsWiring(AwsConfig config, Clients clients, Clock clock, Metrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
@@ -120,6 +132,9 @@ public final class AwsWiring {
         this.engine = b.build();
         this.parser = S3EventParser.create();
         this.poisonQueue = new PoisonQueue(clients.sqs(), config.poisonQueueUrl());
+        this.declarations = new Declarations(engine.monitor());
+        this.objects = clients.s3() == null ? null : new LandedObjects(clients.s3());
+        this.counter = new ArrivalCounter(engine, metrics);
     }
 
     /** Reads and validates the environment and builds clients from the Lambda runtime's defaults. */
@@ -167,5 +182,19 @@ public final class AwsWiring {
 
     PoisonQueue poisonQueue() {
         return poisonQueue;
+    }
+
+    /** Producers' declarations, from manifests or the Declare function. */
+    Declarations declarations() {
+        return declarations;
+    }
+
+    /** A fresh batch for one monitor invocation. */
+    LandingBatch landingBatch() {
+        if (objects == null && config.countRecords()) {
+            throw new IllegalStateException("QUIESCE_COUNT_RECORDS=true needs an S3 client");
+        }
+        return new LandingBatch(counter, new ManifestObjects(config.datasets(), objects, declarations), objects,
+                config.countRecords());
     }
 }

@@ -23,7 +23,6 @@ public final class DirectMonitorHandler implements RequestStreamHandler {
     static final String NAME = "direct-monitor";
 
     private final AwsWiring wiring;
-    private final ArrivalCounter counter;
 
     /** For the Lambda runtime: configuration from the environment. */
     public DirectMonitorHandler() {
@@ -33,7 +32,6 @@ public final class DirectMonitorHandler implements RequestStreamHandler {
     /** For tests and other runtimes. */
     public DirectMonitorHandler(AwsWiring wiring) {
         this.wiring = wiring;
-        this.counter = new ArrivalCounter(wiring.engine(), wiring.metrics());
     }
 
     @Override
@@ -46,7 +44,16 @@ public final class DirectMonitorHandler implements RequestStreamHandler {
                 wiring.metrics().increment(Metric.ARRIVALS_REJECTED);
                 throw e;
             }
-            counter.countAll(parsed.arrivals());
+            LandingBatch batch = wiring.landingBatch();
+            try {
+                batch.add("direct", parsed.arrivals());
+            } catch (MalformedEventException e) {
+                wiring.metrics().increment(Metric.ARRIVALS_REJECTED);
+                throw e;
+            }
+            if (!batch.finish().isEmpty()) {
+                throw new IllegalStateException("the event's arrivals could not be counted; Lambda retries it");
+            }
             SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
             output.write(("{\"arrivals\":" + parsed.arrivals().size() + ",\"ignored\":" + parsed.ignored() + "}")
                     .getBytes(StandardCharsets.UTF_8));

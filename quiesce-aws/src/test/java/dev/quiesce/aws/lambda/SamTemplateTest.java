@@ -83,7 +83,7 @@ class SamTemplateTest {
                 case "GetAtt":
                     String target = i.argument() instanceof List ? (String) ((List<?>) i.argument()).get(0)
                             : ((String) i.argument()).split("\\.")[0];
-                    if (!resources.containsKey(target)) {
+                    if (!resources.containsKey(target) && !samFunctionUrl(target)) {
                         unresolved.add("!GetAtt " + i.argument());
                     }
                     break;
@@ -134,7 +134,7 @@ class SamTemplateTest {
                 handlers.add((String) ((Map<?, ?>) resource.get("Properties")).get("Handler"));
             }
         }
-        assertThat(handlers).hasSize(4);
+        assertThat(handlers).hasSize(5);
         for (String h : handlers) {
             String[] parts = h.split("::");
             Class<?> type = Class.forName(parts[0]);
@@ -156,6 +156,15 @@ class SamTemplateTest {
             Map<?, ?> sqs = (Map<?, ?>) ((Map<?, ?>) events.values().iterator().next()).get("Properties");
             assertThat(sqs.get("FunctionResponseTypes")).as(fn).isEqualTo(List.of("ReportBatchItemFailures"));
         }
+    }
+
+    /** {@code <Function>Url}, the URL resource SAM generates for a function with a {@code FunctionUrlConfig}. */
+    private static boolean samFunctionUrl(String target) {
+        if (!target.endsWith("Url")) {
+            return false;
+        }
+        Object function = resources.get(target.substring(0, target.length() - "Url".length()));
+        return function instanceof Map && ((Map<?, ?>) ((Map<?, ?>) function).get("Properties")).containsKey("FunctionUrlConfig");
     }
 
     private static boolean refOk(String name) {
@@ -195,10 +204,16 @@ class SamTemplateTest {
         assertThat(queues).isNotEmpty().allSatisfy(q -> assertThat(q.toString()).contains("prefix")
                 .contains("Intrinsic[function=Ref, argument=LandingPrefix]"));
         Map<String, Object> s3 = (Map<String, Object>) properties("DeliveryStream").get("ExtendedS3DestinationConfiguration");
-        assertThat(s3.get("Prefix")).isEqualTo(new SamTemplate.Intrinsic("Ref", "LandingPrefix"));
+        // partitioned by run or not, Firehose writes under LandingPrefix and its errors outside it
+        List<Object> byRun = (List<Object>) ((SamTemplate.Intrinsic) s3.get("Prefix")).argument();
+        assertThat(byRun.get(0)).isEqualTo("PartitionsByRun");
+        assertThat(byRun.get(1)).isEqualTo(new SamTemplate.Intrinsic("Sub", "${LandingPrefix}!{partitionKeyFromQuery:run}/"));
+        assertThat(byRun.get(2)).isEqualTo(new SamTemplate.Intrinsic("Ref", "LandingPrefix"));
         Map<String, Object> prefix = (Map<String, Object>) ((Map<String, Object>) template.get("Parameters")).get("LandingPrefix");
-        String errors = (String) s3.get("ErrorOutputPrefix");
-        assertThat(errors).doesNotStartWith((String) prefix.get("Default"));
+        List<Object> errorPrefixes = (List<Object>) ((SamTemplate.Intrinsic) s3.get("ErrorOutputPrefix")).argument();
+        for (Object errors : errorPrefixes.subList(1, 3)) {
+            assertThat((String) errors).startsWith("errors/").doesNotStartWith((String) prefix.get("Default"));
+        }
         assertThat("events/").matches((String) prefix.get("AllowedPattern"));
         assertThat("a/b/").matches((String) prefix.get("AllowedPattern"));
         assertThat("/events/").doesNotMatch((String) prefix.get("AllowedPattern"));

@@ -573,7 +573,7 @@ final class TemplateStack {
             }
         };
         AwsWiring.Clients clients = new AwsWiring.Clients(dynalite.client(recorder), sqs.newClient(recorder),
-                sns.newClient(recorder), null);
+                sns.newClient(recorder), null, s3Client(recorder));
         AwsWiring wiring = AwsWiring.of(AwsConfig.from(environment), clients, clock);
         String handlerName = ((String) props.get("Handler")).split("::")[0];
         Object handler;
@@ -587,6 +587,17 @@ final class TemplateStack {
             throw new IllegalStateException("cannot build " + handlerName + " over its wiring", e);
         }
         return new Function(logicalId, environment, handler, calls, sqsSource);
+    }
+
+    /** A client of the S3 stand-in whose requests {@code recorder} sees, as a function's own client. */
+    private software.amazon.awssdk.services.s3.S3Client s3Client(ExecutionInterceptor recorder) {
+        return software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3Server.CREDENTIAL,
+                                S3Server.CREDENTIAL)))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
     }
 
     private static boolean hasConstructor(Class<?> type, Class<?>... parameters) {
@@ -624,6 +635,13 @@ final class TemplateStack {
             case "sns":
                 out.add(new Call("sns:" + operation, request instanceof PublishRequest ? ((PublishRequest) request).topicArn() : "?"));
                 break;
+            case "s3": {
+                software.amazon.awssdk.core.SdkRequest r = (software.amazon.awssdk.core.SdkRequest) request;
+                String bucket = r.getValueForField("Bucket", String.class).orElse("?");
+                String key = r.getValueForField("Key", String.class).orElse(null);
+                out.add(new Call("s3:" + operation, "arn:aws:s3:::" + bucket + (key == null ? "" : "/" + key)));
+                break;
+            }
             default:
                 out.add(new Call(service + ":" + operation, "?"));
         }
