@@ -82,6 +82,7 @@ public final class AwsWiring {
     private final S3EventParser parser;
     private final Metrics metrics;
     private final PoisonQueue poisonQueue;
+    private final PendingDeliveries pending;
     private final Declarations declarations;
     private final LandedObjects objects;
     private final ArrivalCounter counter;
@@ -91,6 +92,7 @@ public final class AwsWiring {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.scheduler = new SqsScheduler(clients.sqs(), config.checkQueueUrl(), clock);
+        this.pending = new PendingDeliveries(clock);
         DynamoDbObservationStore observations = new DynamoDbObservationStore(clients.dynamo(), config.observationTable(),
                 config.retention());
         // only one date of a dated prefix is ever finished; an undated dataset's tally is all it holds
@@ -103,7 +105,8 @@ public final class AwsWiring {
                 .scheduler(new CheckSends(scheduler, metrics))
                 .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), config.notifyAttempts()))
                 .lease(Duration.ofMinutes(2))
-                .listener(metrics.listener());
+                .listener(metrics.listener())
+                .listener(pending);
         if (config.expectationTable() != null) {
             b.expectations(new DynamoDbExpectationStore(clients.dynamo(), config.expectationTable(), clock));
         }
@@ -182,6 +185,11 @@ public final class AwsWiring {
 
     PoisonQueue poisonQueue() {
         return poisonQueue;
+    }
+
+    /** Delivers the notifications this container wrote or retries, if any are due; the sweep does the rest. */
+    int deliverOwn() {
+        return pending.deliverIfPending(engine.relay());
     }
 
     /** Producers' declarations, from manifests or the Declare function. */

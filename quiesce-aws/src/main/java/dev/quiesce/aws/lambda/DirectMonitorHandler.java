@@ -54,7 +54,7 @@ public final class DirectMonitorHandler implements RequestStreamHandler {
             if (!batch.finish().isEmpty()) {
                 throw new IllegalStateException("the event's arrivals could not be counted; Lambda retries it");
             }
-            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
+            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), wiring::deliverOwn);
             output.write(("{\"arrivals\":" + parsed.arrivals().size() + ",\"ignored\":" + parsed.ignored() + "}")
                     .getBytes(StandardCharsets.UTF_8));
         }

@@ -49,7 +49,7 @@ public final class MonitorHandler implements RequestHandler<SQSEvent, SQSBatchRe
                     response.getBatchItemFailures().add(new SQSBatchResponse.BatchItemFailure(id));
                 }
             }
-            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
+            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), wiring::deliverOwn);
             return response;
         }
     }

@@ -47,7 +47,7 @@ public final class ObserverHandler implements RequestHandler<SQSEvent, SQSBatchR
         try (Invocation ignored = Invocation.begin(NAME, context, wiring.metrics())) {
             SQSBatchResponse response = SqsBatch.each(event, NAME, wiring.poisonQueue(),
                     m -> check(CheckMessage.parse(m.getBody())), () -> { });
-            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
+            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), wiring::deliverOwn);
             return response;
         }
     }

@@ -79,7 +79,7 @@ public final class StartHandler implements RequestStreamHandler {
             }
         }
         Observation o = start(id, dataset, policy);
-        SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), () -> wiring.engine().relay().deliverDue());
+        SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), wiring::deliverOwn);
         ObjectNode out = JSON.createObjectNode()
                 .put("id", o.id()).put("dataset", o.datasetId()).put("state", o.state().name())
                 .put("version", o.version()).put("policy", o.spec().text());
