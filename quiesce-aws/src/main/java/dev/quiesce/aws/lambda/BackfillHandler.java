@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quiesce.Dataset;
 import dev.quiesce.KeyFilter;
 import dev.quiesce.MalformedEventException;
+import dev.quiesce.aws.metrics.Metric;
 import dev.quiesce.engine.Monitor;
 import dev.quiesce.s3.S3Location;
 import dev.quiesce.s3.S3PrefixPages;
@@ -117,6 +118,9 @@ public final class BackfillHandler implements RequestStreamHandler {
             long started = System.nanoTime();
             S3PrefixPages.Page page = pages.page(continuation, clock.instant());
             Monitor.Backfilled b = monitor.backfill(page.arrivals());
+            // the monitor's counters: the dashboard shows what a backfill added next to what events did
+            wiring.metrics().add(Metric.ARRIVALS_COUNTED, b.recorded());
+            wiring.metrics().add(Metric.ARRIVALS_DUPLICATE, b.alreadyCounted());
             slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
             done++;
             listed += page.arrivals().size();
