@@ -14,8 +14,12 @@ import org.junit.jupiter.api.Test;
 class LambdaJarIT {
 
     private static final Path JAR = Path.of("target", "quiesce-aws-lambda.jar");
-    /** Lambda's limit for a directly uploaded .zip/.jar is 50 MB; a smaller jar loads faster at cold start. */
-    private static final long MAX_BYTES = 16L * 1024 * 1024;
+    /**
+     * Lambda's limit for a directly uploaded .zip/.jar is 50 MB; a smaller jar loads faster at cold start. The
+     * S3 client the backfill function lists with adds about 3.4 MB (was under 16 MiB without it); a jar of its
+     * own for that function would win it back for the others.
+     */
+    private static final long MAX_BYTES = 20L * 1024 * 1024;
 
     @Test
     void everyHandlerInTheTemplateIsInTheJar() throws Exception {
