@@ -231,55 +231,103 @@ public final class Monitor {
         if (arrivals.isEmpty()) {
             return 0;
         }
-        // per route, its arrivals' positions in their order; a batch usually has one route
-        java.util.Map<Router.Route, List<Integer>> byRoute = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < arrivals.size(); i++) {
-            for (Router.Route route : router.route(arrivals.get(i))) {
-                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(i);
-            }
-        }
-        boolean[] counted = new boolean[arrivals.size()];
+        java.util.Set<Arrival> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Instant seenAt = clock.instant();
-        for (java.util.Map.Entry<Router.Route, List<Integer>> e : byRoute.entrySet()) {
-            Router.Route route = e.getKey();
-            String datasetId = route.datasetId();
-            List<Integer> positions = e.getValue();
-            List<Arrival> batch = new ArrayList<>(positions.size());
-            for (int i : positions) {
-                batch.add(arrivals.get(i));
-            }
-            List<Effect> effects = tallies.recordAll(datasetId, batch, seenAt);
-            Arrival firstCounted = null;
-            List<String> removedKeys = List.of();
+        for (java.util.Map.Entry<Router.Route, List<Arrival>> e : byRoute(arrivals).entrySet()) {
+            List<Effect> effects = record(e.getKey(), e.getValue(), seenAt);
             for (int i = 0; i < effects.size(); i++) {
-                Effect r = effects.get(i);
-                if (r == Effect.REMOVED) {
-                    if (removedKeys.isEmpty()) {
-                        removedKeys = new ArrayList<>();
-                    }
-                    removedKeys.add(batch.get(i).key());
-                }
-                if (r.counted()) {
-                    counted[positions.get(i)] = true;
-                    if (firstCounted == null) {
-                        firstCounted = batch.get(i);
-                    }
+                if (effects.get(i).counted()) {
+                    counted.add(e.getValue().get(i));
                 }
             }
-            LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
-            // the run a batch starts must see the batch's removals too (created and removed in one batch end a
-            // deletes=fail run as one by one would); waking only schedules checks, so none completes on what is left
-            if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
-                startRun(route, firstCounted);
+        }
+        return counted.size();
+    }
+
+    /** What a {@link #backfill} did with the objects of one listing page. */
+    public record Backfilled(int recorded, int alreadyCounted) {
+    }
+
+    /**
+     * Records objects a listing found (a backfill of events lost, or of data that was there before the
+     * notifications), routed and woken as {@link #acceptAll} does, except that an object whose key its
+     * dataset already holds is left alone.
+     *
+     * <p>Why: a listing has no sequencer, so its token can never equal the one a live event gave the same
+     * object; recorded anyway it would count once (an overwrite of equal size) but move the change
+     * sequence, so a backfill over counted data would restart the quiet time of a run, or add a LATE
+     * amendment to a finished one. Asking the store which keys are present costs a read per key and
+     * leaves counted data untouched. The price: an overwrite whose event was lost is not repaired (its
+     * key is present, at an older version).
+     *
+     * @return how many objects were recorded into some dataset, and how many every dataset of theirs
+     *     already held (present, or this very listing token recorded before)
+     */
+    public Backfilled backfill(List<Arrival> listed) {
+        java.util.Set<Arrival> recorded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Instant seenAt = clock.instant();
+        for (java.util.Map.Entry<Router.Route, List<Arrival>> e : byRoute(listed).entrySet()) {
+            List<Arrival> batch = e.getValue();
+            List<String> keys = new ArrayList<>(batch.size());
+            batch.forEach(a -> keys.add(a.key()));
+            java.util.Set<String> present = tallies.present(e.getKey().datasetId(), keys);
+            List<Arrival> missing = new ArrayList<>(batch.size());
+            for (Arrival a : batch) {
+                if (a.kind() != Arrival.Kind.CREATED) {
+                    throw new IllegalArgumentException("a listing reports objects, not removals: " + a);
+                }
+                if (!present.contains(a.key())) {
+                    missing.add(a);
+                }
             }
-            for (String key : removedKeys) {
-                observer.removed(datasetId, key);
+            List<Effect> effects = record(e.getKey(), missing, seenAt);
+            for (int i = 0; i < effects.size(); i++) {
+                if (effects.get(i).counted()) {
+                    recorded.add(missing.get(i));
+                }
             }
         }
-        int n = 0;
-        for (boolean c : counted) {
-            n += c ? 1 : 0;
+        return new Backfilled(recorded.size(), listed.size() - recorded.size());
+    }
+
+    /** Per route, its arrivals in their order; a batch usually has one route. */
+    private java.util.Map<Router.Route, List<Arrival>> byRoute(List<Arrival> arrivals) {
+        java.util.Map<Router.Route, List<Arrival>> byRoute = new java.util.LinkedHashMap<>();
+        for (Arrival a : arrivals) {
+            for (Router.Route route : router.route(a)) {
+                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(a);
+            }
         }
-        return n;
+        return byRoute;
+    }
+
+    /** Records one route's arrivals with one {@link TallyStore#recordAll} and wakes its observations once. */
+    private List<Effect> record(Router.Route route, List<Arrival> batch, Instant seenAt) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        String datasetId = route.datasetId();
+        List<Effect> effects = tallies.recordAll(datasetId, batch, seenAt);
+        Arrival firstCounted = null;
+        List<String> removedKeys = new ArrayList<>();
+        for (int i = 0; i < effects.size(); i++) {
+            Effect r = effects.get(i);
+            if (r == Effect.REMOVED) {
+                removedKeys.add(batch.get(i).key());
+            }
+            if (r.counted() && firstCounted == null) {
+                firstCounted = batch.get(i);
+            }
+        }
+        LOG.debug("arrivals.recorded dataset={} arrivals={}", datasetId, batch.size());
+        // the run a batch starts must see the batch's removals too (created and removed in one batch end a
+        // deletes=fail run as one by one would); waking only schedules checks, so none completes on what is left
+        if (firstCounted != null && observer.arrived(datasetId) == 0 && autoStart != null) {
+            startRun(route, firstCounted);
+        }
+        for (String key : removedKeys) {
+            observer.removed(datasetId, key);
+        }
+        return effects;
     }
 }

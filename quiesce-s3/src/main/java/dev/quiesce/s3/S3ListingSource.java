@@ -348,22 +348,7 @@ public final class S3ListingSource implements ArrivalSource {
             if (!prefix.isEmpty()) {
                 request.prefix(prefix);
             }
-            ListObjectsV2Response page;
-            try {
-                page = client.listObjectsV2(request.build());
-            } catch (NoSuchBucketException e) {
-                throw new InvalidConfigurationException("bucket '" + bucket + "' does not exist (listing "
-                        + location() + "); check the bucket name, the region and the endpoint", e);
-            } catch (S3Exception e) {
-                if (e.statusCode() == 403) {
-                    throw new InvalidConfigurationException("listing " + location() + " was denied ("
-                            + e.awsErrorDetails().errorCode() + "); grant s3:ListBucket on the bucket to these"
-                            + " credentials", e);
-                }
-                throw e;
-            } catch (SdkClientException e) {
-                throw setupFailure(e);
-            }
+            ListObjectsV2Response page = S3PrefixPages.list(client, request.build(), location());
             listing.pages++;
             for (S3Object o : page.contents()) {
                 String relative = o.key().substring(Math.min(prefixDirectory.length(), o.key().length()));
@@ -381,10 +366,10 @@ public final class S3ListingSource implements ArrivalSource {
     /** Emits a creation if the object is new or changed; records it only after the sink accepted it. */
     private boolean emitCreated(S3Object o, ArrivalSink sink) {
         long size = o.size() == null ? 0 : o.size();
-        String objectToken = unquote(o.eTag()) + ":" + size;
-        Instant modified = o.lastModified() != null ? o.lastModified() : clock.instant();
-        // the listing's time is part of the token: the same content written again later is a new event
-        Arrival arrival = known.created(o.key(), size, modified, objectToken, objectToken + "@" + modified.toEpochMilli());
+        String objectToken = S3PrefixPages.version(o);
+        Instant modified = S3PrefixPages.modified(o, clock.instant());
+        // the tokens a backfill gives (S3PrefixPages), so a listing watch and a backfill count an object once
+        Arrival arrival = known.created(o.key(), size, modified, objectToken, S3PrefixPages.token(objectToken, modified));
         if (arrival == null) {
             return false;
         }
@@ -403,13 +388,6 @@ public final class S3ListingSource implements ArrivalSource {
         LOG.debug("source.object_removed location={} key={} token={}", location(), key, removal.dedupeToken());
     }
 
-    private static String unquote(String etag) {
-        if (etag == null) {
-            return "";
-        }
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
-    }
 
 
     /** One complete walk: the objects that count, by key, in key order. */

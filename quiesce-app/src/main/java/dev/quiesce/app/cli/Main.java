@@ -30,8 +30,8 @@ public final class Main implements Runnable {
      * picocli reflects over every registered command at start, which cost a watch about 100 ms.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(WatchCommand.class, VerifyCommand.class, ExpectCommand.class,
-            CancelCommand.class, NotifyCommand.class, SimulateCommand.class, TuneCommand.class, DemoCommand.class,
-            CompletionCommand.class, CommandLine.HelpCommand.class);
+            BackfillCommand.class, CancelCommand.class, NotifyCommand.class, SimulateCommand.class, TuneCommand.class,
+            DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
     /** Subcommands that read their siblings' models (help texts, the completion script) and so need them all. */
     private static final Set<String> NEED_ALL = Set.of("help", "completion");

@@ -94,7 +94,7 @@ record WatchedLocation(String name, ArrivalSource source, Dataset dataset, Strin
         }
     }
 
-    private static S3Client s3Client(URI endpoint, String region) {
+    static S3Client s3Client(URI endpoint, String region) {
         S3ClientBuilder b = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
         if (endpoint != null) {
             b.endpointOverride(endpoint).forcePathStyle(true);

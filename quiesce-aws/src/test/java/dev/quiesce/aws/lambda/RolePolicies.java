@@ -13,7 +13,13 @@ import java.util.regex.Pattern;
  */
 final class RolePolicies {
 
-    private record Statement(List<String> actions, List<String> resources) {
+    /** A statement; {@code like} holds its {@code StringLike} condition, key to patterns, empty without one. */
+    private record Statement(List<String> actions, List<String> resources, Map<String, List<String>> like) {
+
+        boolean conditionHolds(Map<String, String> context) {
+            return like.entrySet().stream().allMatch(c -> context.containsKey(c.getKey())
+                    && c.getValue().stream().anyMatch(p -> glob(p, context.get(c.getKey()))));
+        }
     }
 
     private final List<Statement> statements = new ArrayList<>();
@@ -53,7 +59,13 @@ final class RolePolicies {
             if (!"Allow".equals(st.get("Effect"))) {
                 throw new AssertionError("RolePolicies evaluates Allow statements only, found " + st);
             }
-            statements.add(new Statement(strings(st.get("Action")), strings(st.get("Resource"))));
+            Map<String, Object> condition = TemplateStack.map(st.get("Condition"));
+            if (!condition.keySet().stream().allMatch("StringLike"::equals)) {
+                throw new AssertionError("RolePolicies evaluates StringLike conditions only, found " + st);
+            }
+            Map<String, List<String>> like = new java.util.LinkedHashMap<>();
+            TemplateStack.map(condition.get("StringLike")).forEach((k, v) -> like.put(k, strings(v)));
+            statements.add(new Statement(strings(st.get("Action")), strings(st.get("Resource")), like));
         }
     }
 
@@ -61,10 +73,20 @@ final class RolePolicies {
         return TemplateStack.list(o).stream().map(String::valueOf).toList();
     }
 
-    /** Whether some statement allows the action on the resource. */
+    /** Whether some statement without a condition allows the action on the resource. */
     boolean allows(String action, String resource) {
+        return allows(action, resource, Map.of());
+    }
+
+    /** Whether some statement allows the action on the resource, its condition (if any) holding in {@code context}. */
+    boolean allows(String action, String resource, Map<String, String> context) {
         return statements.stream().anyMatch(s -> s.actions().stream().anyMatch(a -> glob(a, action))
-                && s.resources().stream().anyMatch(r -> glob(r, resource)));
+                && s.resources().stream().anyMatch(r -> glob(r, resource)) && s.conditionHolds(context));
+    }
+
+    /** Whether a request a function made is allowed. */
+    boolean allows(TemplateStack.Call call) {
+        return allows(call.action(), call.resource(), call.context());
     }
 
     /** Every action-resource pair granted, for messages. */

@@ -134,7 +134,7 @@ class SamTemplateTest {
                 handlers.add((String) ((Map<?, ?>) resource.get("Properties")).get("Handler"));
             }
         }
-        assertThat(handlers).hasSize(5);
+        assertThat(handlers).hasSize(6);
         for (String h : handlers) {
             String[] parts = h.split("::");
             Class<?> type = Class.forName(parts[0]);

@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -60,8 +62,16 @@ final class TemplateStack {
     static final String ACCOUNT = "000000000000";
     static final String REGION = "us-east-1";
 
-    /** One request a function's code made, as IAM sees it. */
-    record Call(String action, String resource) {
+    /**
+     * One request a function's code made, as IAM sees it.
+     *
+     * @param context the request's condition keys ({@code s3:prefix} of a listing), for statements with a Condition
+     */
+    record Call(String action, String resource, Map<String, String> context) {
+
+        Call(String action, String resource) {
+            this(action, resource, Map.of());
+        }
     }
 
     /** A function of the template, as deployed. */
@@ -580,8 +590,11 @@ final class TemplateStack {
         try {
             Class<?> type = Class.forName(handlerName);
             // a handler that keeps time of its own (the start handler) takes the stack's clock too
+            // one that lists the bucket (the backfill) takes an S3 client of its own, recorded like the others
             handler = hasConstructor(type, AwsWiring.class, Clock.class)
                     ? type.getConstructor(AwsWiring.class, Clock.class).newInstance(wiring, clock)
+                    : hasConstructor(type, AwsWiring.class, S3Client.class)
+                    ? type.getConstructor(AwsWiring.class, S3Client.class).newInstance(wiring, s3Client(recorder))
                     : type.getConstructor(AwsWiring.class).newInstance(wiring);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + handlerName + " over its wiring", e);
@@ -589,10 +602,10 @@ final class TemplateStack {
         return new Function(logicalId, environment, handler, calls, sqsSource);
     }
 
-    /** A client of the S3 stand-in whose requests {@code recorder} sees, as a function's own client. */
-    private software.amazon.awssdk.services.s3.S3Client s3Client(ExecutionInterceptor recorder) {
-        return software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+    /** A client of the S3 stand-in whose requests {@code recorder} sees. */
+    private S3Client s3Client(ExecutionInterceptor recorder) {
+        return S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.of(REGION))
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3Server.CREDENTIAL,
                                 S3Server.CREDENTIAL)))
@@ -632,6 +645,15 @@ final class TemplateStack {
                 out.add(new Call("sqs:" + operation, queueArnByUrl.getOrDefault(url, url)));
                 break;
             }
+            case "s3":
+                if (request instanceof ListObjectsV2Request) {
+                    ListObjectsV2Request l = (ListObjectsV2Request) request;
+                    out.add(new Call("s3:ListBucket", "arn:aws:s3:::" + l.bucket(),
+                            Map.of("s3:prefix", l.prefix() == null ? "" : l.prefix())));
+                } else {
+                    out.add(new Call("s3:" + operation, "?"));
+                }
+                break;
             case "sns":
                 out.add(new Call("sns:" + operation, request instanceof PublishRequest ? ((PublishRequest) request).topicArn() : "?"));
                 break;
