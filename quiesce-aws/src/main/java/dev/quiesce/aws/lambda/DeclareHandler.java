@@ -76,6 +76,8 @@ public final class DeclareHandler implements RequestStreamHandler {
                 throw new MalformedEventException("a declaration must be JSON: " + problem(e), e);
             }
             Object out = isUrlRequest(in) ? overUrl(in) : declare(in);
+            // a closing declaration may complete a run here: deliver its notification now, not at the next sweep
+            SideJob.run(NAME, "relay", SideJob.RELAY_RETRY, wiring.metrics(), wiring::deliverOwn);
             JSON.writeValue(output, out);
         }
     }

@@ -645,19 +645,16 @@ final class TemplateStack {
                 out.add(new Call("sqs:" + operation, queueArnByUrl.getOrDefault(url, url)));
                 break;
             }
-            case "s3":
-                if (request instanceof ListObjectsV2Request) {
-                    ListObjectsV2Request l = (ListObjectsV2Request) request;
-                    out.add(new Call("s3:ListBucket", "arn:aws:s3:::" + l.bucket(),
-                            Map.of("s3:prefix", l.prefix() == null ? "" : l.prefix())));
-                } else {
-                    out.add(new Call("s3:" + operation, "?"));
-                }
-                break;
             case "sns":
                 out.add(new Call("sns:" + operation, request instanceof PublishRequest ? ((PublishRequest) request).topicArn() : "?"));
                 break;
             case "s3": {
+                if (request instanceof ListObjectsV2Request) {
+                    ListObjectsV2Request l = (ListObjectsV2Request) request;
+                    out.add(new Call("s3:ListBucket", "arn:aws:s3:::" + l.bucket(),
+                            Map.of("s3:prefix", l.prefix() == null ? "" : l.prefix())));
+                    break;
+                }
                 software.amazon.awssdk.core.SdkRequest r = (software.amazon.awssdk.core.SdkRequest) request;
                 String bucket = r.getValueForField("Bucket", String.class).orElse("?");
                 String key = r.getValueForField("Key", String.class).orElse(null);
