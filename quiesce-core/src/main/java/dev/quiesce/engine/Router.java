@@ -63,6 +63,20 @@ public final class Router {
             // everything counted under its bucket, as the founding note does: no scan, no match list
             return List.of(new Route(arrival.bucket(), false));
         }
+        List<Dataset> matched = bestMatches(datasets, arrival);
+        if (matched.isEmpty()) {
+            return List.of(new Route(arrival.bucket(), false));
+        }
+        List<Route> routes = new ArrayList<>();
+        for (Dataset d : matched) {
+            Dataset.Instance i = d.instance(arrival);
+            routes.add(new Route(i.id(), d.dated(), i.periodEnd()));
+        }
+        return routes;
+    }
+
+    /** The datasets tied for the longest prefix matching the arrival; empty when none matches. */
+    public static List<Dataset> bestMatches(List<Dataset> datasets, Arrival arrival) {
         int best = -1;
         List<Dataset> matched = new ArrayList<>();
         for (Dataset d : datasets) {
@@ -75,14 +89,6 @@ public final class Router {
                 matched.add(d);
             }
         }
-        if (matched.isEmpty()) {
-            return List.of(new Route(arrival.bucket(), false));
-        }
-        List<Route> routes = new ArrayList<>();
-        for (Dataset d : matched) {
-            Dataset.Instance i = d.instance(arrival);
-            routes.add(new Route(i.id(), d.dated(), i.periodEnd()));
-        }
-        return routes;
+        return matched;
     }
 }

@@ -34,18 +34,7 @@ final class ManifestObjects {
 
     /** Where the arrival is a manifest, one place per dataset it declares for; empty for data. */
     List<Place> places(Arrival a) {
-        int best = -1;
-        List<Dataset> matched = new ArrayList<>();
-        for (Dataset d : datasets) {
-            int m = d.match(a);
-            if (m > best) {
-                best = m;
-                matched.clear();
-                matched.add(d);
-            } else if (m == best && m >= 0) {
-                matched.add(d);
-            }
-        }
+        List<Dataset> matched = dev.quiesce.engine.Router.bestMatches(datasets, a);
         List<Place> out = new ArrayList<>();
         if (matched.isEmpty()) {
             // unrouted arrivals count under the bucket; so do its manifests
@@ -54,6 +43,7 @@ final class ManifestObjects {
             }
             return out;
         }
+        int best = matched.get(0).match(a); // all tied: the same matched length
         String relative = a.key().substring(best);
         if (Manifest.isManifest(relative, Manifest.DEFAULT_DIRECTORY)) {
             for (Dataset d : matched) {
